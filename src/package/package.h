@@ -1,0 +1,75 @@
+// The export package, format version 1: what ExportVirtualSystem writes and ImportVirtualSystem
+// reads. Layout (documented in docs/export-format.md):
+//   <ExportDirectory>/<ElementName>/           <- the ImportDirectory
+//     config.xml                               format version, system Guid and name, every file
+//                                              with size and SHA-256, the drives' original paths
+//     Virtual Machines/<GUID>.exp              the definition as DSP0201 INSTANCE elements
+//     Virtual Hard Disks/<file>                copies of the disks (CopyVmState TRUE only)
+// Thread-safe (no state).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/progress.h"
+#include "core/result.h"
+#include "core/system_definition.h"
+
+namespace vsm::package {
+
+inline constexpr int kFormatVersion = 1;
+
+struct PackageFile {
+  std::string relative_path;  // inside the package, '/'-separated, e.g. "Virtual Hard Disks/a.vhdx"
+  uint64_t size_bytes = 0;
+  std::string sha256_hex;
+};
+
+struct Package {
+  std::filesystem::path directory;  // the ImportDirectory, absolute and lexically normal
+  int format_version = kFormatVersion;
+  bool contains_disks = false;      // CopyVmState was TRUE
+  // The definition; each drive's path is absolute: inside `directory` for disks the package
+  // holds, the original path for a configuration-only export and for ISO files.
+  SystemDefinition system;
+  std::vector<PackageFile> files;   // every file config.xml lists (all but config.xml itself)
+};
+
+struct ExportOptions {
+  bool copy_vm_state = true;
+  // Where the package is built; it is renamed to <export_directory>/<system.name> when complete.
+  // Must be on the same filesystem as export_directory (a hidden sibling of the target).
+  std::filesystem::path staging_directory;
+};
+
+// The hidden sibling a package for `name` is built in by a job with id `job_id`.
+std::filesystem::path StagingDirectoryFor(const std::filesystem::path& export_directory,
+                                          const std::string& name, const std::string& job_id);
+
+// Writes the package of `system` to `<export_directory>/<system.name>/`, building it in
+// options.staging_directory and renaming it into place when complete (data and directories
+// fsynced first). Copies each disk (hashing in the same pass) and reports bytes to `progress`.
+// Errors: the target exists (kInvalidParameter "'<target>' already exists; ..."), a disk
+// missing or unreadable, cancellation (kFailed "... cancelled"), I/O errors. On any error
+// nothing is left: the staging directory is removed. Returns the package directory.
+Result<std::filesystem::path> WritePackage(const SystemDefinition& system,
+                                           const std::filesystem::path& export_directory,
+                                           const ExportOptions& options, Progress& progress);
+
+// Reads config.xml and the .exp of the package at `import_directory` and checks the structure:
+// the files parse, the format version is known, every path listed stays inside the package
+// (no "..", no absolute path, no symbolic link leading out). A directory without config.xml
+// whose subdirectories hold packages (the ExportDirectory was passed instead of its
+// subdirectory): kInvalidParameter naming each subdirectory to pass instead. Reads no disk data.
+Result<Package> ReadPackage(const std::filesystem::path& import_directory);
+
+// Verifies every byte the import relies on: each listed file exists with its size and SHA-256
+// (first mismatch: kInvalidParameter naming the file, expected and found), each disk's headers
+// are valid (disk::InspectDisk) and its virtual size matches; for a configuration-only package,
+// each disk the definition names exists and is valid (kInvalidParameter naming each missing
+// one). Reports bytes hashed to `progress`; stops when cancelled.
+Result<void> VerifyPackage(const Package& package, Progress& progress);
+
+}  // namespace vsm::package

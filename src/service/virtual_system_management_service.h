@@ -1,0 +1,108 @@
+// VirtualSystemManagementService: the operations of Hyper-V's Msvm_VirtualSystemManagementService
+// with their exact return codes, as a plain C++ API (no CIM, no HTTP). Every method checks its
+// parameters and the caller's role first; long operations start a job and return its record
+// (the caller answers 4096 with a reference to it). Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/guid.h"
+#include "core/job_record.h"
+#include "core/principal.h"
+#include "core/result.h"
+#include "core/system_definition.h"
+
+namespace vsm::jobs {
+class JobManager;
+}
+namespace vsm::store {
+class Repository;
+}
+
+namespace vsm::service {
+
+struct ServiceOptions {
+  std::filesystem::path data_root;  // owned by vsmd: vsm.db, .staging/, ...
+};
+
+struct ExportRequest {
+  Guid system;                   // Msvm_ComputerSystem.Name of the system to export
+  bool copy_vm_state = true;     // TRUE: copy the disks into the package
+  std::string export_directory;  // absolute; the package is written to <dir>/<ElementName>/
+};
+
+struct ImportRequest {
+  std::string import_directory;  // absolute; the package directory (<ExportDirectory>/<ElementName>)
+  bool generate_new_id = false;
+};
+
+// Changes ModifyVirtualSystem may make; unset fields are left as they are.
+struct SystemChanges {
+  Guid system;
+  std::optional<std::string> name;
+  std::optional<std::string> notes;
+  std::optional<uint64_t> memory_mb;
+  std::optional<uint32_t> processor_count;
+};
+
+class VirtualSystemManagementService {
+ public:
+  VirtualSystemManagementService(store::Repository& repository, jobs::JobManager& jobs,
+                                 ServiceOptions options);
+
+  // Registers a new system over existing disk files (used in place; each must exist and be a
+  // valid VHD or VHDX: kInvalidParameter naming the file otherwise; ISO files must exist). A new
+  // Guid and BIOS Guid are generated when `definition` has null ones, dynamic MACs when empty.
+  // Returns the stored definition. kAccessDenied for a reader.
+  Result<SystemDefinition> DefineVirtualSystem(const Principal& caller, SystemDefinition definition);
+
+  // Forgets a system; never deletes a file it did not create. kInvalidParameter if unknown,
+  // kSystemInUse if a job is working on it, kInvalidState if it is running.
+  Result<void> DestroyVirtualSystem(const Principal& caller, const Guid& system);
+
+  // Applies `changes`. kInvalidParameter if unknown or a value is out of range.
+  Result<SystemDefinition> ModifyVirtualSystem(const Principal& caller, const SystemChanges& changes);
+
+  // Msvm_ComputerSystem.RequestStateChange: vsm has no hypervisor backend, so every state change
+  // answers kNotSupported (after the role and existence checks).
+  Result<void> RequestSystemStateChange(const Principal& caller, const Guid& system,
+                                        uint16_t requested_state);
+
+  // Starts an export job. Checked at once: kAccessDenied; unknown system or an ExportDirectory
+  // that is empty, relative, missing or not a directory: kInvalidParameter; a running system:
+  // kInvalidState. The job writes <dir>/<ElementName>/ under a hidden name and renames it into
+  // place; an existing <ElementName> is never overwritten (the job fails, kInvalidParameter).
+  Result<JobRecord> ExportVirtualSystem(const Principal& caller, const ExportRequest& request);
+
+  // Starts an import job. Checked at once: kAccessDenied; a null, empty, relative, missing or
+  // non-directory ImportDirectory: kInvalidParameter. Everything else is reported by the job:
+  // the package is validated whole (structure, every file's size and SHA-256, each disk's
+  // headers) before the system is registered, in one transaction, in place (the package's files
+  // become the system's) and in EnabledState 3. A package already backing a system, or a kept
+  // Guid that exists: kSystemInUse naming that system. Passing the export directory instead of
+  // its subdirectory: kInvalidParameter naming the subdirectories to pass.
+  Result<JobRecord> ImportVirtualSystem(const Principal& caller, const ImportRequest& request);
+
+  // Queries (any role).
+  Result<std::vector<SystemDefinition>> ListSystems();
+  Result<std::optional<SystemDefinition>> FindSystem(const Guid& system);
+  Result<std::vector<JobRecord>> ListJobs();
+  Result<std::optional<JobRecord>> FindJob(const std::string& job_id);
+
+  // Msvm_ConcreteJob.RequestStateChange: 4 (Terminate) cancels a running job, whose work is
+  // rolled back and which ends in JobState 8. kInvalidParameter for an unknown job or another
+  // state; kInvalidState if the job has finished; kAccessDenied for a reader.
+  Result<void> RequestJobStateChange(const Principal& caller, const std::string& job_id,
+                                     uint16_t requested_state);
+
+ private:
+  store::Repository& repository_;
+  jobs::JobManager& jobs_;
+  ServiceOptions options_;
+};
+
+}  // namespace vsm::service
