@@ -1,0 +1,61 @@
+#include "disk/background_hasher.h"
+
+#include <system_error>
+
+namespace vsm::disk {
+
+Result<std::unique_ptr<BackgroundHasher>> BackgroundHasher::Start() {
+  std::unique_ptr<BackgroundHasher> hasher(new BackgroundHasher());
+  try {
+    hasher->worker_ = std::thread([raw = hasher.get()] { raw->Run(); });
+  } catch (const std::system_error& error) {
+    return Error::Failed(std::string("cannot start the hashing thread: ") + error.what() +
+                         "; check the process and thread limits (ulimit -u)");
+  }
+  return hasher;
+}
+
+BackgroundHasher::~BackgroundHasher() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void BackgroundHasher::Submit(std::span<const uint8_t> bytes) {
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [this] { return !has_pending_; });
+    pending_ = bytes;
+    has_pending_ = true;
+  }
+  changed_.notify_all();
+}
+
+void BackgroundHasher::Wait() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [this] { return !has_pending_; });
+}
+
+Result<std::string> BackgroundHasher::FinishHex() {
+  Wait();
+  return sha_.FinishHex();
+}
+
+void BackgroundHasher::Run() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (true) {
+    changed_.wait(lock, [this] { return has_pending_ || stopping_; });
+    if (!has_pending_) return;  // stopping with nothing left to hash
+    std::span<const uint8_t> bytes = pending_;
+    lock.unlock();
+    sha_.Update(bytes);
+    lock.lock();
+    has_pending_ = false;
+    changed_.notify_all();
+  }
+}
+
+}  // namespace vsm::disk
