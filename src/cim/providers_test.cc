@@ -728,6 +728,44 @@ TEST_F(ProvidersTest, ExportWithUnparsableComputerSystemIsInvalidParameter) {
   EXPECT_EQ(ReturnValue(result), 32773u);
 }
 
+TEST_F(ProvidersTest, ExportStartsAJobThatAffectsTheSystem) {
+  Guid id = DefineWeb01Guid();
+  ObjectPath system = ComputerSystemPath(id);
+  MethodResult result = MustCall(ServicePath(), "ExportVirtualSystem",
+                                 {{"ComputerSystem", Value::Reference(system)},
+                                  {"CopyVmState", Value::Boolean(true)},
+                                  {"ExportDirectory", Value::String((temp_ / "exports").string())}});
+  ASSERT_EQ(ReturnValue(result), 4096u);
+  const Value* job_reference = Out(result, "Job");
+  ASSERT_NE(job_reference, nullptr);
+  const ObjectPath& job_path = job_reference->AsReference();
+  JobRecord record = WaitForJob(job_path);
+  EXPECT_EQ(record.state, JobState::kCompleted) << record.error_description;
+
+  Instance job = MustGet(job_path);
+  EXPECT_EQ(Text(job, "JobState"), "7");
+  EXPECT_EQ(Text(job, "JobStatus"), "Completed");
+  EXPECT_EQ(Text(job, "ErrorCode"), "0");
+  EXPECT_EQ(Text(job, "ErrorDescription"), "<null>");
+  EXPECT_EQ(Text(job, "OperationalStatus"), "2;");
+  EXPECT_EQ(Text(job, "HealthState"), "5");
+  EXPECT_EQ(Text(job, "PercentComplete"), "100");
+  EXPECT_EQ(Text(job, "JobType"), "62");
+
+  MethodResult error = MustCall(job_path, "GetError", {});
+  EXPECT_EQ(ReturnValue(error), 0u);
+  EXPECT_TRUE(error.out_parameters.empty());
+  EXPECT_EQ(ReturnValue(MustCall(job_path, "RequestStateChange",
+                                 {{"RequestedState", Value::Uint16(4)}}, kReader)),
+            32769u);
+
+  std::vector<Instance> affected = Enumerate("Msvm_AffectedJobElement");
+  ASSERT_THAT(affected, SizeIs(1));
+  EXPECT_EQ(affected[0].Get("AffectedElement")->AsReference(), system);
+  EXPECT_EQ(affected[0].Get("AffectingElement")->AsReference(), job_path);
+  EXPECT_EQ(MustGet(affected[0].path()).path(), affected[0].path());
+}
+
 // --- Import and the job ----------------------------------------------------------------------
 
 TEST_F(ProvidersTest, ImportOfMissingDirectoryIsInvalidParameterWithoutJob) {

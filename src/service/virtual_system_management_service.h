@@ -94,8 +94,9 @@ class VirtualSystemManagementService {
   Result<std::optional<JobRecord>> FindJob(const std::string& job_id);
 
   // Msvm_ConcreteJob.RequestStateChange: 4 (Terminate) cancels a running job, whose work is
-  // rolled back and which ends in JobState 8. kInvalidParameter for an unknown job or another
-  // state; kInvalidState if the job has finished; kAccessDenied for a reader.
+  // rolled back and which ends in JobState 8 (5, Kill, does the same). Other states:
+  // kNotSupported. kInvalidParameter for an unknown job; kInvalidState if it has finished;
+  // kAccessDenied for a reader.
   Result<void> RequestJobStateChange(const Principal& caller, const std::string& job_id,
                                      uint16_t requested_state);
 

@@ -1,0 +1,11 @@
+# Writes OUTPUT, a C++ file defining vsm::cim::EmbeddedSchema() from the MOF files in SCHEMA_DIR.
+file(GLOB mof_files RELATIVE ${SCHEMA_DIR} ${SCHEMA_DIR}/*.mof)
+list(SORT mof_files)
+set(body "// Generated from schema/*.mof by cmake/EmbedSchema.cmake; do not edit.\n#include \"cim/schema_embedded.h\"\n\nnamespace vsm::cim {\n\nconst std::vector<EmbeddedMof>& EmbeddedSchema() {\n  static const std::vector<EmbeddedMof> kSchema = {\n")
+foreach(file ${mof_files})
+  file(READ ${SCHEMA_DIR}/${file} text)
+  string(APPEND body "      {\"schema/${file}\", R\"vsm_mof(${text})vsm_mof\"},\n")
+endforeach()
+string(APPEND body "  };\n  return kSchema;\n}\n\n}  // namespace vsm::cim\n")
+file(WRITE ${OUTPUT}.tmp "${body}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUTPUT}.tmp ${OUTPUT})

@@ -1,0 +1,82 @@
+#include "package/config_xml.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <pugixml.hpp>
+
+namespace vsm::package {
+
+Result<void> WriteConfigXml(const Config& config, const std::filesystem::path& file) {
+  pugi::xml_document document;
+  pugi::xml_node root = document.append_child("vsm-export");
+  root.append_attribute("format-version") = config.format_version;
+  pugi::xml_node system = root.append_child("system");
+  system.append_attribute("guid") = config.system_id.ToString().c_str();
+  system.append_attribute("name") = config.system_name.c_str();
+  root.append_child("created").text() = config.created.c_str();
+  root.append_child("contains-disks").text() = config.contains_disks ? "true" : "false";
+  pugi::xml_node files = root.append_child("files");
+  for (const ConfigFile& entry : config.files) {
+    pugi::xml_node node = files.append_child("file");
+    node.append_attribute("path") = entry.file.relative_path.c_str();
+    node.append_attribute("size") = std::to_string(entry.file.size_bytes).c_str();
+    node.append_attribute("sha256") = entry.file.sha256_hex.c_str();
+    node.append_attribute("role") = entry.role.c_str();
+    if (!entry.original_path.empty()) node.append_attribute("original-path") = entry.original_path.c_str();
+  }
+  if (!document.save_file(file.c_str(), "  ", pugi::format_default, pugi::encoding_utf8)) {
+    return Error::Failed(fmt::format("cannot write '{}'", file.string()));
+  }
+  return Ok();
+}
+
+Result<Config> ReadConfigXml(const std::filesystem::path& file) {
+  pugi::xml_document document;
+  pugi::xml_parse_result parsed = document.load_file(file.c_str());
+  if (!parsed) {
+    return Error::InvalidParameter(fmt::format("'{}' is not valid XML: {} at byte {}", file.string(),
+                                               parsed.description(), parsed.offset));
+  }
+  auto malformed = [&](std::string_view what) {
+    return Error::InvalidParameter(fmt::format("'{}' is not a vsm package manifest: {}", file.string(), what));
+  };
+  pugi::xml_node root = document.child("vsm-export");
+  if (!root) return malformed("its root element is not <vsm-export>");
+  Config config;
+  config.format_version = root.attribute("format-version").as_int(-1);
+  if (config.format_version != kFormatVersion) {
+    return Error::InvalidParameter(fmt::format(
+        "'{}' has format version {}; this vsm reads version {}: use a vsm that knows that version",
+        file.string(), root.attribute("format-version").value(), kFormatVersion));
+  }
+  pugi::xml_node system = root.child("system");
+  auto id = Guid::Parse(system.attribute("guid").value());
+  if (!id) return malformed("<system guid> is not a GUID");
+  config.system_id = *id;
+  config.system_name = system.attribute("name").value();
+  config.created = root.child_value("created");
+  config.contains_disks = std::string_view(root.child_value("contains-disks")) == "true";
+  for (pugi::xml_node node : root.child("files").children("file")) {
+    ConfigFile entry;
+    entry.file.relative_path = node.attribute("path").value();
+    std::string_view size = node.attribute("size").value();
+    auto [end, ec] = std::from_chars(size.data(), size.data() + size.size(), entry.file.size_bytes);
+    if (ec != std::errc() || end != size.data() + size.size()) {
+      return malformed(fmt::format("file '{}' has no valid size", entry.file.relative_path));
+    }
+    entry.file.sha256_hex = node.attribute("sha256").value();
+    if (entry.file.sha256_hex.size() != 64) {
+      return malformed(fmt::format("file '{}' has no valid sha256", entry.file.relative_path));
+    }
+    entry.role = node.attribute("role").value();
+    if (entry.role != "definition" && entry.role != "disk") {
+      return malformed(fmt::format("file '{}' has an unknown role '{}'", entry.file.relative_path, entry.role));
+    }
+    entry.original_path = node.attribute("original-path").value();
+    config.files.push_back(std::move(entry));
+  }
+  return config;
+}
+
+}  // namespace vsm::package

@@ -1,0 +1,35 @@
+// config.xml, the package's manifest: format version, the system's Guid and name, and every file
+// of the package with its size and SHA-256 (and, for disks, where the disk was exported from).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/guid.h"
+#include "core/result.h"
+#include "package/package.h"
+
+namespace vsm::package {
+
+struct ConfigFile {
+  PackageFile file;
+  std::string role;           // "definition" or "disk"
+  std::string original_path;  // disks: the path the system used when it was exported
+};
+
+struct Config {
+  int format_version = kFormatVersion;
+  Guid system_id;
+  std::string system_name;
+  std::string created;        // CIM datetime
+  bool contains_disks = false;
+  std::vector<ConfigFile> files;
+};
+
+Result<void> WriteConfigXml(const Config& config, const std::filesystem::path& file);
+// kInvalidParameter naming the file and the offset for malformed XML, missing attributes or an
+// unknown format version.
+Result<Config> ReadConfigXml(const std::filesystem::path& file);
+
+}  // namespace vsm::package
