@@ -50,7 +50,7 @@ std::string Join(const std::vector<std::string>& args) {
 
 std::filesystem::path BinaryDirectory() {
   const char* dir = getenv("VSM_BIN_DIR");
-  return dir ? std::filesystem::path(dir) : std::filesystem::path("build/bin");
+  return dir ? std::filesystem::path(dir) : std::filesystem::path(VSM_BIN_DIR_DEFAULT);
 }
 
 CommandResult Run(const std::string& command_line) {
