@@ -3,9 +3,23 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <ctime>
 #include <pugixml.hpp>
 
+#include "package/xml_io.h"
+
 namespace vsm::package {
+
+std::string FormatIsoTime(std::chrono::system_clock::time_point time) {
+  auto micros = std::chrono::time_point_cast<std::chrono::microseconds>(time);
+  auto seconds = std::chrono::floor<std::chrono::seconds>(micros);
+  std::time_t t = std::chrono::system_clock::to_time_t(seconds);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", utc.tm_year + 1900,
+                     utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                     (micros - seconds).count());
+}
 
 Result<void> WriteConfigXml(const Config& config, const std::filesystem::path& file) {
   pugi::xml_document document;
@@ -25,38 +39,42 @@ Result<void> WriteConfigXml(const Config& config, const std::filesystem::path& f
     node.append_attribute("role") = entry.role.c_str();
     if (!entry.original_path.empty()) node.append_attribute("original-path") = entry.original_path.c_str();
   }
-  if (!document.save_file(file.c_str(), "  ", pugi::format_default, pugi::encoding_utf8)) {
-    return Error::Failed(fmt::format("cannot write '{}'", file.string()));
-  }
-  return Ok();
+  return SaveXmlFile(document, file);
 }
 
 Result<Config> ReadConfigXml(const std::filesystem::path& file) {
   pugi::xml_document document;
-  pugi::xml_parse_result parsed = document.load_file(file.c_str());
-  if (!parsed) {
-    return Error::InvalidParameter(fmt::format("'{}' is not valid XML: {} at byte {}", file.string(),
-                                               parsed.description(), parsed.offset));
-  }
+  VSM_RETURN_IF_ERROR(LoadXmlFile(file, document));
   auto malformed = [&](std::string_view what) {
     return Error::InvalidParameter(fmt::format("'{}' is not a vsm package manifest: {}", file.string(), what));
   };
   pugi::xml_node root = document.child("vsm-export");
   if (!root) return malformed("its root element is not <vsm-export>");
   Config config;
-  config.format_version = root.attribute("format-version").as_int(-1);
-  if (config.format_version != kFormatVersion) {
+  pugi::xml_attribute version = root.attribute("format-version");
+  if (!version) return malformed("<vsm-export> has no format-version");
+  std::string_view version_text = version.value();
+  int parsed_version = 0;
+  auto [version_end, version_ec] = std::from_chars(
+      version_text.data(), version_text.data() + version_text.size(), parsed_version);
+  if (version_ec != std::errc() || version_end != version_text.data() + version_text.size() ||
+      parsed_version != kFormatVersion) {
     return Error::InvalidParameter(fmt::format(
-        "'{}' has format version {}; this vsm reads version {}: use a vsm that knows that version",
-        file.string(), root.attribute("format-version").value(), kFormatVersion));
+        "'{}' has format version {}; this vsm reads version {}: upgrade vsm", file.string(),
+        version_text, kFormatVersion));
   }
+  config.format_version = parsed_version;
   pugi::xml_node system = root.child("system");
   auto id = Guid::Parse(system.attribute("guid").value());
   if (!id) return malformed("<system guid> is not a GUID");
   config.system_id = *id;
   config.system_name = system.attribute("name").value();
   config.created = root.child_value("created");
-  config.contains_disks = std::string_view(root.child_value("contains-disks")) == "true";
+  std::string_view contains_disks = root.child_value("contains-disks");
+  if (contains_disks != "true" && contains_disks != "false") {
+    return malformed("<contains-disks> is neither true nor false");
+  }
+  config.contains_disks = contains_disks == "true";
   for (pugi::xml_node node : root.child("files").children("file")) {
     ConfigFile entry;
     entry.file.relative_path = node.attribute("path").value();

@@ -2,6 +2,7 @@
 // of the package with its size and SHA-256 (and, for disks, where the disk was exported from).
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -22,10 +23,13 @@ struct Config {
   int format_version = kFormatVersion;
   Guid system_id;
   std::string system_name;
-  std::string created;        // CIM datetime
+  std::string created;        // ISO 8601 UTC, e.g. "2026-11-25T08:45:19.123456Z"; informational
   bool contains_disks = false;
   std::vector<ConfigFile> files;
 };
+
+// "2026-11-25T08:45:19.123456Z": the <created> element's form.
+std::string FormatIsoTime(std::chrono::system_clock::time_point time);
 
 Result<void> WriteConfigXml(const Config& config, const std::filesystem::path& file);
 // kInvalidParameter naming the file and the offset for malformed XML, missing attributes or an

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cstdint>
 #include <pugixml.hpp>
 
 #include "core/cim_datetime.h"
+#include "package/xml_io.h"
 
 namespace vsm::package {
 namespace {
@@ -123,26 +125,19 @@ Result<void> WriteExpFile(const SystemDefinition& system, const std::filesystem:
         .Add("StaticMacAddress", "boolean", adapter.static_mac ? "TRUE" : "FALSE")
         .AddArray("Connection", adapter.switch_name);
   }
-  if (!document.save_file(file.c_str(), "  ", pugi::format_default, pugi::encoding_utf8)) {
-    return Error::Failed(fmt::format("cannot write '{}'", file.string()));
-  }
-  return Ok();
+  return SaveXmlFile(document, file);
 }
 
 Result<SystemDefinition> ReadExpFile(const std::filesystem::path& file) {
   pugi::xml_document document;
-  pugi::xml_parse_result parsed = document.load_file(file.c_str());
-  if (!parsed) {
-    return Error::InvalidParameter(fmt::format("'{}' is not valid XML: {} at byte {}", file.string(),
-                                               parsed.description(), parsed.offset));
-  }
+  VSM_RETURN_IF_ERROR(LoadXmlFile(file, document));
   auto malformed = [&](const std::string& what) {
     return Error::InvalidParameter(fmt::format("'{}' is not a valid definition: {}", file.string(), what));
   };
   pugi::xml_node root = document.child("vsm-definition");
   if (!root) return malformed("its root element is not <vsm-definition>");
   SystemDefinition system;
-  bool have_settings = false;
+  bool have_settings = false, have_memory = false, have_processor = false;
   for (pugi::xml_node instance : root.children("INSTANCE")) {
     std::string class_name = instance.attribute("CLASSNAME").value();
     if (class_name == "Msvm_VirtualSystemSettingData") {
@@ -172,8 +167,14 @@ Result<SystemDefinition> ReadExpFile(const std::filesystem::path& file) {
         if (!ParseUnsigned(PropertyText(instance, "VirtualQuantity"), quantity)) {
           return malformed("VirtualQuantity of memory or processors is not a number");
         }
-        if (type == kMemory) system.memory_mb = quantity;
-        else system.processor_count = static_cast<uint32_t>(quantity);
+        if (type == kMemory) {
+          system.memory_mb = quantity;
+          have_memory = true;
+        } else {
+          if (quantity > UINT32_MAX) return malformed("the processor count is out of range");
+          system.processor_count = static_cast<uint32_t>(quantity);
+          have_processor = true;
+        }
         break;
       case kScsiController:
         ++system.scsi_controller_count;
@@ -186,7 +187,8 @@ Result<SystemDefinition> ReadExpFile(const std::filesystem::path& file) {
         size_t slash = parent.find('/');
         uint64_t controller_index = 0, slot = 0;
         if (slash == std::string::npos || !ParseUnsigned(parent.substr(slash + 1), controller_index) ||
-            !ParseUnsigned(PropertyText(instance, "Address"), slot)) {
+            !ParseUnsigned(PropertyText(instance, "Address"), slot) ||
+            controller_index > UINT32_MAX || slot > UINT32_MAX) {
           return malformed(fmt::format("drive '{}' has no valid controller and slot", PropertyText(instance, "InstanceID")));
         }
         std::string bus = parent.substr(0, slash);
@@ -208,6 +210,8 @@ Result<SystemDefinition> ReadExpFile(const std::filesystem::path& file) {
     }
   }
   if (!have_settings) return malformed("it has no Msvm_VirtualSystemSettingData instance");
+  if (!have_memory) return malformed("it has no Msvm_MemorySettingData instance");
+  if (!have_processor) return malformed("it has no Msvm_ProcessorSettingData instance");
   return system;
 }
 

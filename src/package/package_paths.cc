@@ -7,6 +7,10 @@
 
 namespace vsm::package {
 
+std::string DefinitionPathFor(const Guid& id) {
+  return std::string(kDefinitionsDirectory) + "/" + id.ToString() + ".exp";
+}
+
 Result<void> CheckRelativePath(const std::string& relative_path) {
   auto refuse = [&](std::string_view why) {
     return Error::InvalidParameter(fmt::format(
@@ -30,7 +34,8 @@ Result<void> CheckRelativePath(const std::string& relative_path) {
 }
 
 Result<std::filesystem::path> ResolveInside(const std::filesystem::path& directory,
-                                            const std::string& relative_path, bool must_exist) {
+                                            const std::string& relative_path, bool must_exist,
+                                            bool refuse_hard_links) {
   VSM_RETURN_IF_ERROR(CheckRelativePath(relative_path));
   std::filesystem::path current = directory;
   std::filesystem::path relative(relative_path);
@@ -38,12 +43,13 @@ Result<std::filesystem::path> ResolveInside(const std::filesystem::path& directo
     current /= *it;
     struct stat st;
     if (::lstat(current.c_str(), &st) != 0) {
-      if (errno == ENOENT && !must_exist) return directory / relative;
-      if (errno == ENOENT) {
+      int err = errno;
+      if (err == ENOENT && !must_exist) return directory / relative;  // VerifyPackage names it
+      if (err == ENOENT) {
         return Error::InvalidParameter(fmt::format(
             "'{}' is missing: config.xml lists it, so the package is incomplete", current.string()));
       }
-      return disk::ErrorFromErrno("cannot examine", current, errno);
+      return disk::ErrorFromErrno("cannot examine", current, err);
     }
     if (S_ISLNK(st.st_mode)) {
       return Error::InvalidParameter(fmt::format(
@@ -52,7 +58,7 @@ Result<std::filesystem::path> ResolveInside(const std::filesystem::path& directo
           current.string()));
     }
     bool last = std::next(it) == relative.end();
-    if (last && S_ISREG(st.st_mode) && st.st_nlink > 1) {
+    if (last && refuse_hard_links && S_ISREG(st.st_mode) && st.st_nlink > 1) {
       return Error::InvalidParameter(fmt::format(
           "'{}' has {} hard links; a hard link may share the file with one outside the package, so "
           "it is refused (copy the file to break the link)",

@@ -5,18 +5,30 @@
 #include <filesystem>
 #include <string>
 
+#include "core/guid.h"
 #include "core/result.h"
 
 namespace vsm::package {
+
+// The package's layout.
+inline constexpr char kConfigFile[] = "config.xml";
+inline constexpr char kDefinitionsDirectory[] = "Virtual Machines";
+inline constexpr char kDisksDirectory[] = "Virtual Hard Disks";
+
+// "Virtual Machines/<GUID>.exp": where a package holds the definition of system `id`.
+std::string DefinitionPathFor(const Guid& id);
 
 // Checks the text of a relative path from config.xml: '/'-separated, no empty, "." or ".."
 // segment, not absolute, no backslash or NUL. kInvalidParameter naming the path otherwise.
 Result<void> CheckRelativePath(const std::string& relative_path);
 
 // Resolves `relative_path` under `directory` without following links: each component is
-// lstat'ed; a symbolic link anywhere is refused, as is a regular file with more than one link.
-// Returns the absolute path. Does not require the final file to exist (`must_exist` false).
+// lstat'ed; a symbolic link anywhere is refused, and so, if `refuse_hard_links`, is a final
+// regular file with more than one link (used for disks: the import makes them the system's,
+// and a hard link would share their data with a file outside the package). Returns the
+// absolute path. A missing final file is an error only if `must_exist`.
 Result<std::filesystem::path> ResolveInside(const std::filesystem::path& directory,
-                                            const std::string& relative_path, bool must_exist);
+                                            const std::string& relative_path, bool must_exist,
+                                            bool refuse_hard_links = false);
 
 }  // namespace vsm::package

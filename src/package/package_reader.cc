@@ -1,8 +1,10 @@
 // ReadPackage: the structure of a package, checked before anything is read through it.
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "package/config_xml.h"
 #include "package/exp_file.h"
@@ -19,7 +21,9 @@ Error NotAPackage(const fs::path& directory) {
   std::vector<std::string> packages;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(directory, ec)) {
-    if (entry.is_directory(ec) && !entry.is_symlink(ec) && fs::exists(entry.path() / "config.xml", ec)) {
+    std::error_code entry_ec;
+    if (entry.is_directory(entry_ec) && !entry.is_symlink(entry_ec) &&
+        fs::exists(fs::symlink_status(entry.path() / kConfigFile, entry_ec))) {
       packages.push_back("'" + entry.path().string() + "'");
     }
   }
@@ -41,52 +45,94 @@ Error NotAPackage(const fs::path& directory) {
 
 Result<Package> ReadPackage(const fs::path& import_directory) {
   if (!import_directory.is_absolute()) {
-    return Error::InvalidParameter(fmt::format("'{}' is not an absolute path", import_directory.string()));
+    return Error::InvalidParameter(fmt::format(
+        "ImportDirectory '{}' is not an absolute path; pass the package's full path",
+        import_directory.string()));
   }
   fs::path directory = import_directory.lexically_normal();
-  if (directory.has_filename() == false && directory != "/") directory = directory.parent_path();
+  if (!directory.has_filename() && directory != directory.root_path()) {
+    directory = directory.parent_path();
+  }
+  struct stat st;
+  if (::stat(directory.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return Error::InvalidParameter(fmt::format(
+        "'{}' is not a directory; pass the directory that ExportVirtualSystem created "
+        "(<ExportDirectory>/<ElementName>)",
+        directory.string()));
+  }
   std::error_code ec;
-  if (!fs::exists(fs::symlink_status(directory / "config.xml", ec))) return NotAPackage(directory);
-  VSM_ASSIGN_OR_RETURN(fs::path config_path, ResolveInside(directory, "config.xml", true));
+  if (!fs::exists(fs::symlink_status(directory / kConfigFile, ec))) return NotAPackage(directory);
+  VSM_ASSIGN_OR_RETURN(fs::path config_path, ResolveInside(directory, kConfigFile, true));
   VSM_ASSIGN_OR_RETURN(Config config, ReadConfigXml(config_path));
+  auto inconsistent = [&](const std::string& what) {
+    return Error::InvalidParameter(
+        fmt::format("'{}' {}: the package is inconsistent", config_path.string(), what));
+  };
 
   Package package;
   package.directory = directory;
   package.format_version = config.format_version;
   package.contains_disks = config.contains_disks;
-  std::string expected_exp = "Virtual Machines/" + config.system_id.ToString() + ".exp";
-  const ConfigFile* definition = nullptr;
+  const std::string expected_exp = DefinitionPathFor(config.system_id);
+  const std::string disks_prefix = std::string(kDisksDirectory) + "/";
+  bool have_definition = false;
+  std::set<std::string> listed;
   std::map<std::string, std::string> packaged_disks;  // original path -> path in the package
   for (const ConfigFile& entry : config.files) {
-    VSM_ASSIGN_OR_RETURN(fs::path resolved, ResolveInside(directory, entry.file.relative_path, false));
+    const std::string& relative = entry.file.relative_path;
+    bool is_disk = entry.role == "disk";
+    VSM_ASSIGN_OR_RETURN(fs::path resolved,
+                         ResolveInside(directory, relative, /*must_exist=*/false,
+                                       /*refuse_hard_links=*/is_disk));
+    if (!listed.insert(relative).second) return inconsistent(fmt::format("lists '{}' twice", relative));
     package.files.push_back(entry.file);
-    if (entry.role == "definition") {
-      if (entry.file.relative_path != expected_exp) {
+    if (!is_disk) {
+      if (relative != expected_exp) {
         return Error::InvalidParameter(fmt::format(
-            "'{}/config.xml' names the definition '{}', but the system {} needs '{}'",
-            directory.string(), entry.file.relative_path, config.system_id.ToString(), expected_exp));
+            "'{}' names the definition '{}', but the system {} needs '{}': the package is "
+            "inconsistent",
+            config_path.string(), relative, config.system_id.ToString(), expected_exp));
       }
-      definition = &entry;
-    } else {
-      packaged_disks[entry.original_path] = resolved.string();
+      have_definition = true;
+      continue;
+    }
+    if (!config.contains_disks) {
+      return inconsistent(fmt::format("lists disk '{}' but says it contains no disks", relative));
+    }
+    if (relative.compare(0, disks_prefix.size(), disks_prefix) != 0 ||
+        relative.find('/', disks_prefix.size()) != std::string::npos) {
+      return inconsistent(fmt::format("lists disk '{}' outside '{}'", relative, kDisksDirectory));
+    }
+    if (entry.original_path.empty() || entry.original_path.front() != '/') {
+      return inconsistent(fmt::format("gives disk '{}' no absolute original-path", relative));
+    }
+    if (!packaged_disks.emplace(entry.original_path, resolved.string()).second) {
+      return inconsistent(
+          fmt::format("lists original-path '{}' for two disks", entry.original_path));
     }
   }
-  if (!definition) {
-    return Error::InvalidParameter(fmt::format("'{}/config.xml' lists no definition ('{}')",
-                                               directory.string(), expected_exp));
+  if (!have_definition) {
+    return inconsistent(fmt::format("lists no definition ('{}')", expected_exp));
   }
   VSM_ASSIGN_OR_RETURN(fs::path exp_path, ResolveInside(directory, expected_exp, true));
   VSM_ASSIGN_OR_RETURN(package.system, ReadExpFile(exp_path));
   if (package.system.id != config.system_id) {
     return Error::InvalidParameter(fmt::format(
-        "'{}' defines system {}, but config.xml says {}: the package is inconsistent",
+        "'{}' defines system {} (its SystemName), but config.xml says {}: the package is "
+        "inconsistent",
         exp_path.string(), package.system.id.ToString(), config.system_id.ToString()));
   }
+  if (package.system.name != config.system_name) {
+    return Error::InvalidParameter(fmt::format(
+        "'{}' names the system '{}', but config.xml says '{}': the package is inconsistent",
+        exp_path.string(), package.system.name, config.system_name));
+  }
   for (Drive& drive : package.system.drives) {
+    if (drive.kind != DriveKind::kHardDisk || drive.path.empty()) continue;
     auto packaged = packaged_disks.find(drive.path);
     if (packaged != packaged_disks.end()) {
       drive.path = packaged->second;
-    } else if (package.contains_disks && drive.kind == DriveKind::kHardDisk) {
+    } else if (package.contains_disks) {
       return Error::InvalidParameter(fmt::format(
           "'{}' names disk '{}', which config.xml does not list: the package is inconsistent",
           exp_path.string(), drive.path));

@@ -5,7 +5,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <fstream>
+#include <memory>
+#include <iterator>
+
+#include "package/exp_file.h"
 
 #include "support/qemu_disks.h"
 #include "support/temp_dir.h"
@@ -17,17 +23,38 @@ namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using testing::QemuDiskKind;
 
-class CancelAfterFirstChunk final : public Progress {
+
+// Counts bytes; optionally cancels once `cancel_after` bytes are done.
+class CountingProgress final : public Progress {
  public:
-  void AddTotalBytes(uint64_t) override {}
-  void AddDoneBytes(uint64_t) override { cancelled_ = true; }
-  bool IsCancelled() const override { return cancelled_; }
+  explicit CountingProgress(uint64_t cancel_after = UINT64_MAX) : cancel_after_(cancel_after) {}
+  void AddTotalBytes(uint64_t bytes) override { total += bytes; }
+  void AddDoneBytes(uint64_t bytes) override { done += bytes; }
+  bool IsCancelled() const override { return done >= cancel_after_ && done > 0; }
+  uint64_t total = 0;
+  uint64_t done = 0;
 
  private:
-  bool cancelled_ = false;
+  uint64_t cancel_after_;
 };
+
+std::string ReadText(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void WriteText(const fs::path& file, const std::string& text) {
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+}
+
+std::string Replaced(std::string text, const std::string& from, const std::string& to) {
+  size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return at == std::string::npos ? text : text.replace(at, from.size(), to);
+}
 
 class PackageTest : public ::testing::Test {
  protected:
@@ -43,9 +70,10 @@ class PackageTest : public ::testing::Test {
     system_.scsi_controller_count = 1;
     system_.drives = {{DriveKind::kHardDisk, ControllerKind::kIde, 0, 0, (temp_ / "disks/boot.vhd").string()},
                       {DriveKind::kHardDisk, ControllerKind::kScsi, 0, 5, (temp_ / "disks/data.vhdx").string()},
-                      {DriveKind::kDvd, ControllerKind::kIde, 1, 0, "/isos/setup <&> \"x\".iso"}};
+                      {DriveKind::kDvd, ControllerKind::kIde, 1, 0, "/isos/setup <&> \"x\".iso"},
+                      {DriveKind::kDvd, ControllerKind::kIde, 1, 1, ""}};
     system_.network_adapters = {{"External", "00155D0A0B0C", true}, {"", "00155D0A0B0D", false}};
-    system_.notes = "notes with <xml> & \"quotes\"";
+    system_.notes = "  notes with <xml> & \"quotes\" 'apos'\r\nline two\ttab ]]> \u00e9\u65e5  ";
     system_.bios_guid = Guid::Generate();
     system_.creation_time =
         std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
@@ -80,6 +108,7 @@ class PackageTest : public ::testing::Test {
 
 TEST_F(PackageTest, RoundTripKeepsDefinitionAndDisks) {
   std::string boot_sha = testing::Sha256Sum(temp_ / "disks/boot.vhd");
+  std::string data_sha = testing::Sha256Sum(temp_ / "disks/data.vhdx");
   Result<fs::path> written = Export();
   ASSERT_TRUE(written.ok()) << written.error().ToString();
   EXPECT_EQ(*written, temp_ / "exports/web01");
@@ -95,12 +124,25 @@ TEST_F(PackageTest, RoundTripKeepsDefinitionAndDisks) {
   expected.drives[0].path = (*written / "Virtual Hard Disks/boot.vhd").string();
   expected.drives[1].path = (*written / "Virtual Hard Disks/data.vhdx").string();
   EXPECT_EQ(package->system, expected);
-  NullProgress progress;
+  CountingProgress progress;
   Result<void> verified = VerifyPackage(*package, progress);
   EXPECT_TRUE(verified.ok()) << verified.error().ToString();
+  uint64_t sizes = 0;
+  for (const PackageFile& file : package->files) sizes += file.size_bytes;
+  EXPECT_EQ(progress.total, sizes);
+  EXPECT_EQ(progress.done, sizes);
   EXPECT_TRUE(testing::QemuCompare(temp_ / "disks/boot.vhd", expected.drives[0].path, QemuDiskKind::kVhdDynamic));
   EXPECT_TRUE(testing::QemuCompare(temp_ / "disks/data.vhdx", expected.drives[1].path, QemuDiskKind::kVhdxDynamic));
+  EXPECT_TRUE(testing::QemuCheck(expected.drives[1].path, QemuDiskKind::kVhdxDynamic));
   EXPECT_EQ(testing::Sha256Sum(temp_ / "disks/boot.vhd"), boot_sha);
+  EXPECT_EQ(testing::Sha256Sum(temp_ / "disks/data.vhdx"), data_sha);
+  EXPECT_EQ(testing::Sha256Sum(expected.drives[0].path), boot_sha);
+
+  std::string config = ReadText(*written / "config.xml");
+  EXPECT_THAT(config, HasSubstr("<vsm-export format-version=\"1\">"));
+  EXPECT_THAT(config, HasSubstr("<contains-disks>true</contains-disks>"));
+  EXPECT_THAT(config, HasSubstr("role=\"definition\""));
+  EXPECT_THAT(config, HasSubstr("original-path=\"" + (temp_ / "disks/data.vhdx").string() + "\""));
 }
 
 TEST_F(PackageTest, DisksSharingAFileNameGetDistinctNames) {
@@ -113,19 +155,60 @@ TEST_F(PackageTest, DisksSharingAFileNameGetDistinctNames) {
   EXPECT_TRUE(ReadAndVerify(temp_ / "exports/web01").ok());
 }
 
+TEST_F(PackageTest, ADiskTwoDrivesShareIsCopiedOnce) {
+  system_.drives.push_back({DriveKind::kHardDisk, ControllerKind::kScsi, 0, 6, system_.drives[1].path});
+  Result<fs::path> written = Export();
+  ASSERT_TRUE(written.ok()) << written.error().ToString();
+  EXPECT_THAT(testing::ListDirectory(*written / "Virtual Hard Disks"), ElementsAre("boot.vhd", "data.vhdx"));
+  Result<Package> package = ReadPackage(*written);
+  ASSERT_TRUE(package.ok()) << package.error().ToString();
+  EXPECT_EQ(package->system.drives[1].path, package->system.drives[4].path);
+  EXPECT_TRUE(ReadAndVerify(*written).ok());
+}
+
+TEST_F(PackageTest, DefinitionRoundTripsEdgeValues) {
+  SystemDefinition system;
+  system.id = Guid::Generate();
+  system.name = "  <a & \"b\" 'c'> \u00fc ";
+  system.notes = "   ";
+  system.memory_mb = 1ull << 40;
+  system.processor_count = 64;
+  system.creation_time = std::chrono::system_clock::time_point(std::chrono::microseconds(1));
+  system.network_adapters = {{"Switch \"x\" & <y>", "00155DFFFFFF", false}};
+  fs::path file = temp_ / "x.exp";
+  ASSERT_TRUE(WriteExpFile(system, file).ok());
+  Result<SystemDefinition> read = ReadExpFile(file);
+  ASSERT_TRUE(read.ok()) << read.error().ToString();
+  EXPECT_EQ(*read, system);
+  EXPECT_THAT(ReadText(file), HasSubstr("<PROPERTY NAME=\"VirtualSystemType\" TYPE=\"string\">"));
+  EXPECT_FALSE(WriteExpFile(system, file).ok());  // never overwrites
+}
+
 TEST_F(PackageTest, ConfigurationOnlyExportNamesMissingDisks) {
   ASSERT_TRUE(Export(false).ok());
-  EXPECT_THAT(testing::ListDirectory(temp_ / "exports/web01"), ElementsAre("Virtual Machines", "config.xml"));
-  Result<Package> package = ReadPackage(temp_ / "exports/web01");
-  ASSERT_TRUE(package.ok());
-  EXPECT_EQ(package->system.drives[0].path, system_.drives[0].path);
-  EXPECT_TRUE(ReadAndVerify(temp_ / "exports/web01").ok());
+  fs::path package_dir = temp_ / "exports/web01";
+  EXPECT_THAT(testing::ListDirectory(package_dir), ElementsAre("Virtual Machines", "config.xml"));
+  EXPECT_THAT(ReadText(package_dir / "config.xml"), HasSubstr("<contains-disks>false</contains-disks>"));
+  Result<Package> package = ReadPackage(package_dir);
+  ASSERT_TRUE(package.ok()) << package.error().ToString();
+  EXPECT_FALSE(package->contains_disks);
+  EXPECT_EQ(package->files.size(), 1u);
+  EXPECT_EQ(package->system, system_);  // original paths kept
+  Result<void> present = ReadAndVerify(package_dir);
+  EXPECT_TRUE(present.ok()) << present.error().ToString();
+
+  fs::rename(temp_ / "disks/data.vhdx", temp_ / "data.vhdx");
+  Result<void> one = ReadAndVerify(package_dir);
+  ASSERT_FALSE(one.ok());
+  EXPECT_EQ(one.error().code(), ReturnCode::kInvalidParameter);
+  EXPECT_THAT(one.error().message(), HasSubstr("do not exist: '" + system_.drives[1].path + "';"));
+  EXPECT_THAT(one.error().message(), Not(HasSubstr("boot.vhd")));
+
   fs::remove(temp_ / "disks/boot.vhd");
-  fs::remove(temp_ / "disks/data.vhdx");
-  Result<void> verified = ReadAndVerify(temp_ / "exports/web01");
-  ASSERT_FALSE(verified.ok());
-  EXPECT_THAT(verified.error().message(), HasSubstr("boot.vhd"));
-  EXPECT_THAT(verified.error().message(), HasSubstr("data.vhdx"));
+  Result<void> both = ReadAndVerify(package_dir);
+  ASSERT_FALSE(both.ok());
+  EXPECT_THAT(both.error().message(),
+              HasSubstr("'" + system_.drives[0].path + "', '" + system_.drives[1].path + "'"));
 }
 
 TEST_F(PackageTest, ExistingTargetIsNeverTouched) {
@@ -134,34 +217,92 @@ TEST_F(PackageTest, ExistingTargetIsNeverTouched) {
   Result<fs::path> written = Export();
   ASSERT_FALSE(written.ok());
   EXPECT_EQ(written.error().code(), ReturnCode::kInvalidParameter);
-  EXPECT_THAT(written.error().message(), HasSubstr("already exists"));
+  EXPECT_EQ(written.error().message(),
+            "'" + (temp_ / "exports/web01").string() +
+                "' already exists; export to another directory or remove it first");
   EXPECT_THAT(testing::ListDirectory(temp_ / "exports"), ElementsAre("web01"));
   EXPECT_THAT(testing::ListDirectory(temp_ / "exports/web01"), ElementsAre("mine"));
+  EXPECT_EQ(ReadText(temp_ / "exports/web01/mine"), "x");
+
+  // A dangling symbolic link is an existing name too.
+  fs::remove_all(temp_ / "exports/web01");
+  fs::create_directory_symlink(temp_ / "nowhere", temp_ / "exports/web01");
+  ASSERT_FALSE(Export().ok());
+  EXPECT_THAT(testing::ListDirectory(temp_ / "exports"), ElementsAre("web01"));
 }
 
-TEST_F(PackageTest, CancelledOrFailedExportLeavesNothing) {
-  CancelAfterFirstChunk cancel;
+TEST_F(PackageTest, CancelledExportLeavesNothing) {
+  CountingProgress cancel(/*cancel_after=*/1);  // cancelled after the first AddDoneBytes
   Result<fs::path> cancelled = WritePackage(
       system_, temp_ / "exports",
       {.staging_directory = StagingDirectoryFor(temp_ / "exports", system_.name, "job2")}, cancel);
   ASSERT_FALSE(cancelled.ok());
+  EXPECT_EQ(cancelled.error().code(), ReturnCode::kFailed);
+  EXPECT_EQ(cancelled.error().message(), "export of 'web01' was cancelled");
+  EXPECT_GT(cancel.done, 0u);
   EXPECT_THAT(testing::ListDirectory(temp_ / "exports"), IsEmpty());
+}
 
+TEST_F(PackageTest, FailedExportsLeaveNothing) {
   system_.drives[1].path = (temp_ / "disks/missing.vhdx").string();
   Result<fs::path> failed = Export();
   ASSERT_FALSE(failed.ok());
   EXPECT_THAT(failed.error().message(), HasSubstr("missing.vhdx"));
   EXPECT_THAT(testing::ListDirectory(temp_ / "exports"), IsEmpty());
+
+  for (std::string name : {"", ".", "..", "a/b"}) {
+    system_.name = name;
+    Result<fs::path> bad = Export();
+    ASSERT_FALSE(bad.ok()) << name;
+    EXPECT_EQ(bad.error().code(), ReturnCode::kInvalidParameter) << name;
+    EXPECT_THAT(testing::ListDirectory(temp_ / "exports"), IsEmpty()) << name;
+  }
+
+  // A staging directory that exists is not ours: refused and left alone.
+  system_.name = "web01";
+  fs::path staging = StagingDirectoryFor(temp_ / "exports", "web01", "job1");
+  fs::create_directory(staging);
+  std::ofstream(staging / "theirs") << "y";
+  Result<fs::path> busy = Export();
+  ASSERT_FALSE(busy.ok());
+  EXPECT_THAT(busy.error().message(), HasSubstr("already exists"));
+  EXPECT_THAT(testing::ListDirectory(staging), ElementsAre("theirs"));
+  EXPECT_THAT(testing::ListDirectory(temp_ / "exports"), ElementsAre(staging.filename().string()));
+}
+
+TEST_F(PackageTest, StagingDirectoryIsAHiddenSibling) {
+  fs::path staging = StagingDirectoryFor("/e", "web01", "J1");
+  EXPECT_EQ(staging.parent_path(), fs::path("/e"));
+  EXPECT_EQ(staging.filename().string().front(), '.');
+  EXPECT_NE(staging, StagingDirectoryFor("/e", "web01", "J2"));
 }
 
 TEST_F(PackageTest, ExportDirectoryInsteadOfPackageNamesTheSubdirectory) {
   ASSERT_TRUE(Export().ok());
+  system_.name = "db01";
+  ASSERT_TRUE(WritePackage(system_, temp_ / "exports",
+                           {.copy_vm_state = false,
+                            .staging_directory = StagingDirectoryFor(temp_ / "exports", "db01", "j")},
+                           *std::make_unique<NullProgress>())
+                  .ok());
   Result<Package> package = ReadPackage(temp_ / "exports");
   ASSERT_FALSE(package.ok());
-  EXPECT_THAT(package.error().message(),
-              HasSubstr("pass the package subdirectory instead: '" + (temp_ / "exports/web01").string() + "'"));
+  EXPECT_EQ(package.error().code(), ReturnCode::kInvalidParameter);
+  EXPECT_EQ(package.error().message(),
+            "'" + (temp_ / "exports").string() +
+                "' is an export directory, not a package; pass the package subdirectory instead: '" +
+                (temp_ / "exports/db01").string() + "', '" + (temp_ / "exports/web01").string() + "'");
   Result<Package> empty = ReadPackage(temp_ / "disks");
-  EXPECT_THAT(empty.error().message(), HasSubstr("holds no config.xml"));
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().message(),
+            "'" + (temp_ / "disks").string() +
+                "' holds no config.xml; pass the directory that ExportVirtualSystem created "
+                "(<ExportDirectory>/<ElementName>)");
+  EXPECT_FALSE(ReadPackage("exports/web01").ok());
+  EXPECT_FALSE(ReadPackage(temp_ / "nonexistent").ok());
+  Result<Package> trailing = ReadPackage((temp_ / "exports/web01").string() + "/");
+  ASSERT_TRUE(trailing.ok()) << trailing.error().ToString();
+  EXPECT_EQ(trailing->directory, temp_ / "exports/web01");
 }
 
 TEST_F(PackageTest, DamagedPackagesGiveTheirErrors) {
@@ -172,52 +313,106 @@ TEST_F(PackageTest, DamagedPackagesGiveTheirErrors) {
   Corrupt(disk, 1024 * 1024 + 100);  // data, not headers: only the hash sees it
   Result<void> tampered = ReadAndVerify(package);
   ASSERT_FALSE(tampered.ok());
-  EXPECT_THAT(tampered.error().message(), HasSubstr("data.vhdx' does not match its SHA-256"));
+  EXPECT_EQ(tampered.error().code(), ReturnCode::kInvalidParameter);
+  EXPECT_THAT(tampered.error().message(),
+              HasSubstr("'" + disk.string() + "' does not match its SHA-256 in config.xml (expected "));
+  EXPECT_THAT(tampered.error().message(), HasSubstr("): the file is damaged or was modified"));
   Corrupt(disk, 1024 * 1024 + 100);  // restore
   ASSERT_TRUE(ReadAndVerify(package).ok());
 
   Corrupt(package / "Virtual Hard Disks/boot.vhd", -512 + 70);  // the footer's checksum
-  EXPECT_THAT(ReadAndVerify(package).error().message(), HasSubstr("boot.vhd"));
+  EXPECT_THAT(ReadAndVerify(package).error().message(), HasSubstr("boot.vhd' is not a valid VHD"));
   Corrupt(package / "Virtual Hard Disks/boot.vhd", -512 + 70);
 
-  fs::resize_file(disk, fs::file_size(disk) - 4096);
-  EXPECT_THAT(ReadAndVerify(package).error().message(), HasSubstr("config.xml says"));
+  uint64_t size = fs::file_size(disk);
+  fs::resize_file(disk, size - 4096);
+  EXPECT_THAT(ReadAndVerify(package).error().message(),
+              HasSubstr(fmt::format("'{}' is {} bytes; config.xml says {}: the package is incomplete "
+                                    "or was modified",
+                                    disk.string(), size - 4096, size)));
+  fs::remove(disk);
+  EXPECT_THAT(ReadAndVerify(package).error().message(), HasSubstr("data.vhdx' is missing"));
+}
+
+TEST_F(PackageTest, VerificationStopsWhenCancelled) {
+  ASSERT_TRUE(Export().ok());
+  Result<Package> package = ReadPackage(temp_ / "exports/web01");
+  ASSERT_TRUE(package.ok());
+  CountingProgress cancel(/*cancel_after=*/1);
+  Result<void> verified = VerifyPackage(*package, cancel);
+  ASSERT_FALSE(verified.ok());
+  EXPECT_EQ(verified.error().code(), ReturnCode::kFailed);
+  EXPECT_THAT(verified.error().message(), HasSubstr("cancelled"));
+  EXPECT_LT(cancel.done, cancel.total);
 }
 
 TEST_F(PackageTest, ManifestProblemsGiveTheirErrors) {
   ASSERT_TRUE(Export().ok());
   fs::path package = temp_ / "exports/web01";
-  std::ifstream in(package / "config.xml");
-  std::string config((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  fs::path config_path = package / "config.xml";
+  std::string config = ReadText(config_path);
   auto with_config = [&](const std::string& text) {
-    std::ofstream(package / "config.xml") << text;
+    WriteText(config_path, text);
     return ReadPackage(package);
   };
-  auto replace = [&](std::string from, std::string to) {
-    std::string text = config;
-    size_t at = text.find(from);
-    EXPECT_NE(at, std::string::npos) << from;
-    return at == std::string::npos ? text : text.replace(at, from.size(), to);
+  auto message = [&](const std::string& from, const std::string& to) {
+    Result<Package> read = with_config(Replaced(config, from, to));
+    EXPECT_FALSE(read.ok()) << to;
+    return read.ok() ? std::string() : read.error().message();
   };
-  EXPECT_THAT(with_config("<vsm-export").error().message(), HasSubstr("is not valid XML"));
-  EXPECT_THAT(with_config(replace("format-version=\"1\"", "format-version=\"7\"")).error().message(),
-              HasSubstr("format version 7"));
-  EXPECT_THAT(with_config(replace("Virtual Hard Disks/boot.vhd", "../boot.vhd")).error().message(),
-              HasSubstr("'..'"));
-  EXPECT_THAT(with_config(replace("Virtual Hard Disks/boot.vhd", "/etc/passwd")).error().message(),
-              HasSubstr("absolute path"));
-  EXPECT_THAT(with_config(replace(system_.id.ToString() + ".exp", Guid::Generate().ToString() + ".exp"))
-                  .error().message(),
-              HasSubstr("needs"));
-  std::ofstream(package / "config.xml") << config;
+  Result<Package> malformed = with_config(config.substr(0, config.size() / 2));
+  ASSERT_FALSE(malformed.ok());
+  EXPECT_THAT(malformed.error().message(), HasSubstr("'" + config_path.string() + "' is not valid XML"));
+  EXPECT_THAT(malformed.error().message(), HasSubstr("at byte"));
+  EXPECT_EQ(message("format-version=\"1\"", "format-version=\"7\""),
+            "'" + config_path.string() + "' has format version 7; this vsm reads version 1: upgrade vsm");
+  EXPECT_THAT(message("Virtual Hard Disks/boot.vhd", "Virtual Hard Disks/../../boot.vhd"), HasSubstr("'..'"));
+  EXPECT_THAT(message("Virtual Hard Disks/boot.vhd", "/etc/passwd"), HasSubstr("absolute path"));
+  EXPECT_THAT(message("Virtual Hard Disks/boot.vhd", "Virtual Hard Disks\\boot.vhd"), HasSubstr("backslash"));
+  EXPECT_THAT(message("Virtual Hard Disks/boot.vhd", "Virtual Hard Disks//boot.vhd"), HasSubstr("empty path segment"));
+  Guid other = Guid::Generate();
+  EXPECT_THAT(message(system_.id.ToString() + ".exp", other.ToString() + ".exp"),
+              HasSubstr("needs 'Virtual Machines/" + system_.id.ToString() + ".exp'"));
+  WriteText(config_path, config);
+  ASSERT_TRUE(ReadPackage(package).ok());
+
+  // The .exp defines another system than config.xml names.
+  fs::path exp = package / ("Virtual Machines/" + system_.id.ToString() + ".exp");
+  std::string definition = ReadText(exp);
+  WriteText(exp, Replaced(definition, "<VALUE>" + system_.id.ToString() + "</VALUE>",
+                          "<VALUE>" + other.ToString() + "</VALUE>"));
+  Result<Package> mismatch = ReadPackage(package);
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_THAT(mismatch.error().message(), HasSubstr("defines system " + other.ToString()));
+  WriteText(exp, "<vsm-definition><INSTANCE");
+  EXPECT_THAT(ReadPackage(package).error().message(), HasSubstr("'" + exp.string() + "' is not valid XML"));
+  WriteText(exp, definition);
+  ASSERT_TRUE(ReadPackage(package).ok());
 
   fs::path boot = package / "Virtual Hard Disks/boot.vhd";
   fs::rename(boot, temp_ / "outside.vhd");
   fs::create_symlink(temp_ / "outside.vhd", boot);
-  EXPECT_THAT(ReadPackage(package).error().message(), HasSubstr("symbolic link"));
+  EXPECT_EQ(ReadPackage(package).error().message(),
+            "'" + boot.string() +
+                "' is a symbolic link; a package may not link outside itself, so it is refused "
+                "before anything is read through it");
   fs::remove(boot);
   fs::create_hard_link(temp_ / "outside.vhd", boot);
-  EXPECT_THAT(ReadPackage(package).error().message(), HasSubstr("hard links"));
+  EXPECT_THAT(ReadPackage(package).error().message(), HasSubstr("'" + boot.string() + "' has 2 hard links"));
+  fs::remove(boot);
+  fs::rename(temp_ / "outside.vhd", boot);
+  ASSERT_TRUE(ReadAndVerify(package).ok());
+
+  // A linked directory leads outside just as well.
+  fs::rename(package / "Virtual Hard Disks", temp_ / "outside");
+  fs::create_directory_symlink(temp_ / "outside", package / "Virtual Hard Disks");
+  EXPECT_THAT(ReadPackage(package).error().message(), HasSubstr("Virtual Hard Disks' is a symbolic link"));
+  fs::remove(package / "Virtual Hard Disks");
+  fs::rename(temp_ / "outside", package / "Virtual Hard Disks");
+
+  fs::rename(config_path, temp_ / "config.xml");
+  fs::create_symlink(temp_ / "config.xml", config_path);
+  EXPECT_THAT(ReadPackage(package).error().message(), HasSubstr("config.xml' is a symbolic link"));
 }
 
 }  // namespace

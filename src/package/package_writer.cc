@@ -6,22 +6,26 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
+#include <map>
 #include <set>
 
-#include "core/cim_datetime.h"
 #include "disk/file_copier.h"
 #include "disk/posix_error.h"
 #include "package/config_xml.h"
 #include "package/exp_file.h"
 #include "package/package.h"
+#include "package/package_paths.h"
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
 
 namespace vsm::package {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr char kDefinitionsDirectory[] = "Virtual Machines";
-constexpr char kDisksDirectory[] = "Virtual Hard Disks";
 
 // "a.vhdx", then "a (2).vhdx", "a (3).vhdx", ... for disks that share a file name.
 std::string UniqueName(const fs::path& original, std::set<std::string>& taken) {
@@ -33,99 +37,100 @@ std::string UniqueName(const fs::path& original, std::set<std::string>& taken) {
 }
 
 Result<void> CheckName(const std::string& name) {
-  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
+  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+      name.find('\0') != std::string::npos) {
     return Error::InvalidParameter(fmt::format(
-        "ElementName '{}' cannot name the export directory; rename the system first", name));
+        "ElementName '{}' cannot name the export directory (it is empty, '.', '..' or contains "
+        "'/'); rename the system first",
+        name));
   }
   return Ok();
+}
+
+Error TargetExists(const fs::path& target) {
+  return Error::InvalidParameter(fmt::format(
+      "'{}' already exists; export to another directory or remove it first", target.string()));
+}
+
+Error Cancelled(const SystemDefinition& system) {
+  return Error::Failed(fmt::format("export of '{}' was cancelled", system.name));
 }
 
 Result<void> RenameNoReplace(const fs::path& from, const fs::path& to) {
-  if (syscall(SYS_renameat2, AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0) {
-    if (errno == EEXIST) {
-      return Error::InvalidParameter(fmt::format(
-          "'{}' already exists; export to another directory or remove it first", to.string()));
-    }
-    return disk::ErrorFromErrno("cannot publish the package as", to, errno);
+  if (::syscall(SYS_renameat2, AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) !=
+      0) {
+    int err = errno;
+    if (err == EEXIST || err == ENOTEMPTY) return TargetExists(to);
+    return disk::ErrorFromErrno("cannot publish the package as", to, err);
   }
   return Ok();
 }
 
-Result<void> HashInto(const fs::path& file, const std::string& relative, std::string role,
-                      Config& config, Progress& progress) {
-  VSM_ASSIGN_OR_RETURN(std::string sha256, disk::HashFile(file, progress));
-  std::error_code ec;
-  uint64_t size = fs::file_size(file, ec);
-  config.files.push_back({PackageFile{relative, size, sha256}, std::move(role), ""});
+Result<void> MakeDirectory(const fs::path& directory) {
+  if (::mkdir(directory.c_str(), 0755) != 0) {
+    return disk::ErrorFromErrno("cannot create directory", directory, errno);
+  }
   return Ok();
 }
 
+// Builds the whole package in `staging` and publishes it as `target`. The caller removes
+// `staging` if this fails.
 Result<fs::path> Build(const SystemDefinition& system, const fs::path& export_directory,
-                       const ExportOptions& options, Progress& progress) {
+                       const fs::path& target, const ExportOptions& options, Progress& progress) {
   const fs::path& staging = options.staging_directory;
-  fs::path target = export_directory / system.name;
-  if (fs::exists(fs::symlink_status(target))) {
-    return Error::InvalidParameter(fmt::format(
-        "'{}' already exists; export to another directory or remove it first", target.string()));
-  }
-  if (::mkdir(staging.c_str(), 0755) != 0) {
-    return disk::ErrorFromErrno("cannot create the staging directory", staging, errno);
-  }
-  for (const char* sub : {kDefinitionsDirectory, kDisksDirectory}) {
-    if (!options.copy_vm_state && std::string_view(sub) == kDisksDirectory) continue;
-    if (::mkdir((staging / sub).c_str(), 0755) != 0) {
-      return disk::ErrorFromErrno("cannot create", staging / sub, errno);
-    }
-  }
+  VSM_RETURN_IF_ERROR(MakeDirectory(staging / kDefinitionsDirectory));
+  if (options.copy_vm_state) VSM_RETURN_IF_ERROR(MakeDirectory(staging / kDisksDirectory));
 
   Config config;
   config.system_id = system.id;
   config.system_name = system.name;
-  config.created = FormatDatetime(std::chrono::system_clock::now());
+  config.created = FormatIsoTime(std::chrono::system_clock::now());
   config.contains_disks = options.copy_vm_state;
+
+  // The definition first: it is tiny, and a bad one fails before any disk is copied.
+  std::string exp = DefinitionPathFor(system.id);
+  VSM_RETURN_IF_ERROR(WriteExpFile(system, staging / exp));
+  NullProgress quiet;  // progress follows the disks
+  VSM_ASSIGN_OR_RETURN(std::string exp_sha256, disk::HashFile(staging / exp, quiet));
+  std::error_code ec;
+  uint64_t exp_size = fs::file_size(staging / exp, ec);
+  if (ec) return disk::ErrorFromErrno("cannot examine", staging / exp, ec.value());
+  config.files.push_back({PackageFile{exp, exp_size, exp_sha256}, "definition", ""});
 
   if (options.copy_vm_state) {
     std::set<std::string> taken;
+    std::set<std::string> copied_paths;  // a file two drives name is copied once
     for (const Drive& drive : system.drives) {
       if (drive.kind != DriveKind::kHardDisk || drive.path.empty()) continue;
-      if (progress.IsCancelled()) break;
+      if (!copied_paths.insert(drive.path).second) continue;
+      if (progress.IsCancelled()) return Cancelled(system);
       std::string relative = std::string(kDisksDirectory) + "/" + UniqueName(drive.path, taken);
-      VSM_ASSIGN_OR_RETURN(disk::CopyResult copied,
-                           disk::CopyFileHashed(drive.path, staging / relative, progress));
+      Result<disk::CopyResult> copied =
+          disk::CopyFileHashed(drive.path, staging / relative, progress);
+      if (!copied.ok()) {
+        if (progress.IsCancelled()) return Cancelled(system);
+        return copied.error();
+      }
       config.files.push_back(
-          {PackageFile{relative, copied.bytes_hashed, copied.sha256_hex}, "disk", drive.path});
+          {PackageFile{relative, copied->bytes_hashed, copied->sha256_hex}, "disk", drive.path});
     }
   }
-  if (progress.IsCancelled()) {
-    return Error::Failed(fmt::format("export of '{}' was cancelled", system.name));
-  }
-  std::string exp = fmt::format("{}/{}.exp", kDefinitionsDirectory, system.id.ToString());
-  VSM_RETURN_IF_ERROR(WriteExpFile(system, staging / exp));
-  NullProgress quiet;  // the definition is tiny; progress follows the disks
-  VSM_RETURN_IF_ERROR(HashInto(staging / exp, exp, "definition", config, quiet));
-  VSM_RETURN_IF_ERROR(WriteConfigXml(config, staging / "config.xml"));
+  if (progress.IsCancelled()) return Cancelled(system);
 
-  // Durable before visible: the files' data (the copier fsyncs disks), then the directories.
-  for (const char* file : {"config.xml"}) {
-    int fd = ::open((staging / file).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-      ::fsync(fd);
-      ::close(fd);
-    }
-  }
-  int fd = ::open((staging / exp).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
+  // config.xml last: a package with a config.xml is complete. Then the directories, so that
+  // everything is durable before the rename makes it visible (the files fsync themselves).
+  VSM_RETURN_IF_ERROR(WriteConfigXml(config, staging / kConfigFile));
   VSM_RETURN_IF_ERROR(disk::SyncDirectory(staging / kDefinitionsDirectory));
   if (options.copy_vm_state) VSM_RETURN_IF_ERROR(disk::SyncDirectory(staging / kDisksDirectory));
   VSM_RETURN_IF_ERROR(disk::SyncDirectory(staging));
-  if (progress.IsCancelled()) {
-    return Error::Failed(fmt::format("export of '{}' was cancelled", system.name));
-  }
+  if (progress.IsCancelled()) return Cancelled(system);
   VSM_RETURN_IF_ERROR(RenameNoReplace(staging, target));
-  VSM_RETURN_IF_ERROR(disk::SyncDirectory(export_directory));
+  Result<void> synced = disk::SyncDirectory(export_directory);
+  if (!synced.ok()) {
+    // Published but not durable: take it back, so that a failed export leaves nothing.
+    fs::remove_all(target, ec);
+    return synced.error();
+  }
   return target;
 }
 
@@ -139,14 +144,26 @@ fs::path StagingDirectoryFor(const fs::path& export_directory, const std::string
 Result<fs::path> WritePackage(const SystemDefinition& system, const fs::path& export_directory,
                               const ExportOptions& options, Progress& progress) {
   VSM_RETURN_IF_ERROR(CheckName(system.name));
-  if (options.staging_directory.empty() || fs::exists(fs::symlink_status(options.staging_directory))) {
-    return Error::Failed(fmt::format("staging directory '{}' is unusable (empty or already present)",
-                                     options.staging_directory.string()));
+  const fs::path target = export_directory / system.name;
+  const fs::path& staging = options.staging_directory;
+  if (staging.empty()) return Error::Failed("no staging directory was given for the export");
+  std::error_code ec;
+  if (fs::exists(fs::symlink_status(target, ec))) return TargetExists(target);
+  if (progress.IsCancelled()) return Cancelled(system);
+  // Created fresh: an existing staging directory is not ours to fill or remove.
+  if (::mkdir(staging.c_str(), 0755) != 0) {
+    int err = errno;
+    if (err == EEXIST) {
+      return Error::Failed(fmt::format(
+          "staging directory '{}' already exists; another export may be using it",
+          staging.string()));
+    }
+    return disk::ErrorFromErrno("cannot create the staging directory", staging, err);
   }
-  Result<fs::path> built = Build(system, export_directory, options, progress);
+  Result<fs::path> built = Build(system, export_directory, target, options, progress);
   if (!built.ok()) {
-    std::error_code ec;
-    fs::remove_all(options.staging_directory, ec);
+    // If the rename happened, `staging` no longer exists and this removes nothing.
+    fs::remove_all(staging, ec);
   }
   return built;
 }
