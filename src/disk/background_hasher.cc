@@ -4,8 +4,8 @@
 
 namespace vsm::disk {
 
-Result<std::unique_ptr<BackgroundHasher>> BackgroundHasher::Start() {
-  std::unique_ptr<BackgroundHasher> hasher(new BackgroundHasher());
+Result<std::unique_ptr<BackgroundHasher>> BackgroundHasher::Start(DigestAlgorithm algorithm) {
+  std::unique_ptr<BackgroundHasher> hasher(new BackgroundHasher(algorithm));
   try {
     hasher->worker_ = std::thread([raw = hasher.get()] { raw->Run(); });
   } catch (const std::system_error& error) {
@@ -24,11 +24,16 @@ BackgroundHasher::~BackgroundHasher() {
   if (worker_.joinable()) worker_.join();
 }
 
-void BackgroundHasher::Submit(std::span<const uint8_t> bytes) {
+void BackgroundHasher::Submit(std::span<const uint8_t> bytes) { Hand(bytes, 0); }
+
+void BackgroundHasher::SubmitZeros(uint64_t count) { Hand({}, count); }
+
+void BackgroundHasher::Hand(std::span<const uint8_t> bytes, uint64_t zeros) {
   {
     std::unique_lock<std::mutex> lock(mutex_);
     changed_.wait(lock, [this] { return !has_pending_; });
     pending_ = bytes;
+    pending_zeros_ = zeros;
     has_pending_ = true;
   }
   changed_.notify_all();
@@ -41,7 +46,7 @@ void BackgroundHasher::Wait() {
 
 Result<std::string> BackgroundHasher::FinishHex() {
   Wait();
-  return sha_.FinishHex();
+  return digest_.FinishHex();
 }
 
 void BackgroundHasher::Run() {
@@ -50,8 +55,13 @@ void BackgroundHasher::Run() {
     changed_.wait(lock, [this] { return has_pending_ || stopping_; });
     if (!has_pending_) return;  // stopping with nothing left to hash
     std::span<const uint8_t> bytes = pending_;
+    const uint64_t zeros = pending_zeros_;
     lock.unlock();
-    sha_.Update(bytes);
+    if (zeros > 0) {
+      digest_.UpdateZeros(zeros);
+    } else {
+      digest_.Update(bytes);
+    }
     lock.lock();
     has_pending_ = false;
     changed_.notify_all();

@@ -1,8 +1,8 @@
-// BackgroundHasher: runs a SHA-256 on its own thread so that hashing overlaps the caller's I/O.
-// The caller submits buffers in content order; one buffer is hashed at a time, and Submit
-// returns as soon as the previous buffer is done, so a caller alternating two buffers (double
-// buffering) fills one while the other is hashed. Submit, Wait and FinishHex must be called from
-// one thread.
+// BackgroundHasher: runs a ContentDigest on its own thread so that hashing overlaps the caller's
+// I/O. The caller submits buffers (or runs of zeros, for holes) in content order; one piece is
+// hashed at a time, and Submit returns as soon as the previous piece is done, so a caller
+// alternating two buffers (double buffering) fills one while the other is hashed. Submit,
+// SubmitZeros, Wait and FinishHex must be called from one thread.
 #pragma once
 
 #include <condition_variable>
@@ -15,40 +15,37 @@
 
 #include "core/result.h"
 #include "core/thread_annotations.h"
-#include "disk/sha256.h"
+#include "disk/content_digest.h"
 
 namespace vsm::disk {
 
 class BackgroundHasher {
  public:
-  // Starts the worker thread. Errors: kFailed if the thread cannot be created.
-  static Result<std::unique_ptr<BackgroundHasher>> Start();
+  static Result<std::unique_ptr<BackgroundHasher>> Start(
+      DigestAlgorithm algorithm = DigestAlgorithm::kSha256);
 
   BackgroundHasher(const BackgroundHasher&) = delete;
   BackgroundHasher& operator=(const BackgroundHasher&) = delete;
-  // Finishes the buffer being hashed, if any, and joins the worker.
   ~BackgroundHasher();
 
-  // Waits until the previously submitted buffer is hashed, then hands `bytes` to the worker.
-  // REQUIRES: `bytes` stays valid and unchanged until the next Submit or Wait returns.
+  // `bytes` must stay valid until the next Submit/SubmitZeros/Wait/FinishHex returns.
   void Submit(std::span<const uint8_t> bytes);
-  // Waits until every submitted buffer is hashed.
+  void SubmitZeros(uint64_t count);
   void Wait();
-  // Waits, then returns the digest of all submitted bytes (see Sha256::FinishHex).
   Result<std::string> FinishHex();
 
  private:
-  BackgroundHasher() = default;
+  explicit BackgroundHasher(DigestAlgorithm algorithm) : digest_(algorithm) {}
+  void Hand(std::span<const uint8_t> bytes, uint64_t zeros);
   void Run();
 
   std::mutex mutex_;
   std::condition_variable changed_;
   std::span<const uint8_t> pending_ GUARDED_BY(mutex_);
+  uint64_t pending_zeros_ GUARDED_BY(mutex_) = 0;
   bool has_pending_ GUARDED_BY(mutex_) = false;
   bool stopping_ GUARDED_BY(mutex_) = false;
-  // Used by the worker while a buffer is pending and by the caller only after Wait(); the
-  // mutex hand-over orders the two.
-  Sha256 sha_;
+  ContentDigest digest_;
   std::thread worker_;
 };
 

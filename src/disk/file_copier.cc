@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -64,15 +66,52 @@ Result<void> WriteFully(int fd, const std::filesystem::path& path, uint64_t offs
   return Ok();
 }
 
+// True when `destination_fd` now shares all of `source_fd`'s extents. False when the file
+// system cannot share them here (another file system, no reflink support): then nothing was
+// done and the caller copies the bytes.
+Result<bool> TryClone(int source_fd, int destination_fd, const std::filesystem::path& destination) {
+  if (::ioctl(destination_fd, FICLONE, source_fd) == 0) return true;
+  switch (errno) {
+    case EXDEV:
+    case EOPNOTSUPP:
+    case EINVAL:
+    case ENOTTY:
+    case EPERM:
+    case ETXTBSY:
+      return false;
+    default:
+      return ErrorFromErrno("clone into", destination, errno);
+  }
+}
+
 // Writes the copy into `destination_fd` and makes it durable.
 Result<CopyResult> CopyInto(int source_fd, const std::filesystem::path& source, uint64_t size_bytes,
                             ScopedFd& destination_fd, const std::filesystem::path& destination,
-                            Progress& progress) {
+                            const CopyOptions& options, Progress& progress) {
+  CopyResult result;
+  if (options.allow_clone) {
+    VSM_ASSIGN_OR_RETURN(result.cloned, TryClone(source_fd, destination_fd.get(), destination));
+  }
+  if (result.cloned) {
+    // The data is shared, not moved: only the digest reads it (the source's page cache serves
+    // the destination's blocks too).
+    VSM_ASSIGN_OR_RETURN(StreamSummary summary,
+                         StreamFileHashed(source_fd, source, size_bytes, options.digest,
+                                          "copy", progress, {}));
+    if (::fsync(destination_fd.get()) != 0) return ErrorFromErrno("fsync", destination, errno);
+    if (destination_fd.Close() != 0) return ErrorFromErrno("close", destination, errno);
+    if (progress.IsCancelled()) {
+      return Error::Failed(fmt::format("copy of '{}' was cancelled", source.string()));
+    }
+    result.bytes_hashed = summary.bytes_hashed;
+    result.data_bytes = summary.data_bytes;
+    result.digest_hex = std::move(summary.digest_hex);
+    return result;
+  }
   // The destination's holes are left by ftruncate: only data extents are written.
   if (::ftruncate(destination_fd.get(), static_cast<off_t>(size_bytes)) != 0) {
     return ErrorFromErrno("set the size of", destination, errno);
   }
-  CopyResult result;
   uint64_t unflushed_start = 0;
   uint64_t unflushed_end = 0;
   auto write_chunk = [&](uint64_t offset, std::span<const uint8_t> data) -> Result<void> {
@@ -91,22 +130,25 @@ Result<CopyResult> CopyInto(int source_fd, const std::filesystem::path& source, 
     }
     return Ok();
   };
-  VSM_ASSIGN_OR_RETURN(StreamSummary summary, StreamFileHashed(source_fd, source, size_bytes,
-                                                               "copy", progress, write_chunk));
+  VSM_ASSIGN_OR_RETURN(StreamSummary summary,
+                       StreamFileHashed(source_fd, source, size_bytes, options.digest, "copy",
+                                        progress, write_chunk));
   if (::fsync(destination_fd.get()) != 0) return ErrorFromErrno("fsync", destination, errno);
   if (destination_fd.Close() != 0) return ErrorFromErrno("close", destination, errno);
   if (progress.IsCancelled()) {
     return Error::Failed(fmt::format("copy of '{}' was cancelled", source.string()));
   }
   result.bytes_hashed = summary.bytes_hashed;
-  result.sha256_hex = std::move(summary.sha256_hex);
+  result.data_bytes = summary.data_bytes;
+  result.digest_hex = std::move(summary.digest_hex);
   return result;
 }
 
 }  // namespace
 
 Result<CopyResult> CopyFileHashed(const std::filesystem::path& source,
-                                  const std::filesystem::path& destination, Progress& progress) {
+                                  const std::filesystem::path& destination,
+                                  const CopyOptions& options, Progress& progress) {
   int raw_source_fd = -1;
   Result<uint64_t> size_bytes = OpenSource(source, raw_source_fd);
   ScopedFd source_fd(raw_source_fd);
@@ -123,7 +165,8 @@ Result<CopyResult> CopyFileHashed(const std::filesystem::path& source,
     return error;
   }
   Result<CopyResult> result =
-      CopyInto(source_fd.get(), source, *size_bytes, destination_fd, destination, progress);
+      CopyInto(source_fd.get(), source, *size_bytes, destination_fd, destination, options,
+               progress);
   if (!result.ok()) {
     // Nothing of a failed or cancelled copy is left behind.
     destination_fd.Close();
@@ -132,14 +175,16 @@ Result<CopyResult> CopyFileHashed(const std::filesystem::path& source,
   return result;
 }
 
-Result<std::string> HashFile(const std::filesystem::path& path, Progress& progress) {
+Result<std::string> HashFile(const std::filesystem::path& path, DigestAlgorithm algorithm,
+                             Progress& progress) {
   int raw_fd = -1;
   Result<uint64_t> size_bytes = OpenSource(path, raw_fd);
   ScopedFd fd(raw_fd);
   if (!size_bytes.ok()) return size_bytes.error();
   VSM_ASSIGN_OR_RETURN(StreamSummary summary,
-                       StreamFileHashed(fd.get(), path, *size_bytes, "hashing", progress, {}));
-  return std::move(summary.sha256_hex);
+                       StreamFileHashed(fd.get(), path, *size_bytes, algorithm, "hashing",
+                                        progress, {}));
+  return std::move(summary.digest_hex);
 }
 
 Result<void> SyncDirectory(const std::filesystem::path& directory) {

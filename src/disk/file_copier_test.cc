@@ -37,6 +37,8 @@ class RecordingProgress : public Progress {
 };
 
 constexpr uint64_t kMiB = 1 << 20;
+// These tests compare with sha256sum, so they use the plain digest of package format 1.
+const CopyOptions kPlainSha256{DigestAlgorithm::kSha256, /*allow_clone=*/true};
 
 class FileCopierTest : public ::testing::Test {
  protected:
@@ -56,7 +58,7 @@ TEST_F(FileCopierTest, SparseCopyIsIdenticalStaysSparseAndHashesLikeSha256sum) {
   const std::filesystem::path source = MakeSparseSource();
   const std::filesystem::path destination = dir_ / "copy.vhdx";
   RecordingProgress progress;
-  Result<CopyResult> copy = CopyFileHashed(source, destination, progress);
+  Result<CopyResult> copy = CopyFileHashed(source, destination, kPlainSha256, progress);
   ASSERT_TRUE(copy.ok()) << copy.error().ToString();
 
   const uint64_t size = std::filesystem::file_size(source);
@@ -66,11 +68,13 @@ TEST_F(FileCopierTest, SparseCopyIsIdenticalStaysSparseAndHashesLikeSha256sum) {
   EXPECT_EQ(copy->bytes_hashed, size);
   EXPECT_LT(copy->bytes_written, size / 2);
   EXPECT_GE(copy->bytes_written, 6 * kMiB + 123 + 10 + 777);
-  EXPECT_EQ(copy->sha256_hex, dt::Sha256Sum(source));
+  EXPECT_EQ(copy->digest_hex, dt::Sha256Sum(source));
   NullProgress null_progress;
-  EXPECT_EQ(HashFile(source, null_progress).value(), copy->sha256_hex);
-  EXPECT_EQ(progress.total_bytes, size);
-  EXPECT_EQ(progress.done_bytes, size);
+  EXPECT_EQ(HashFile(source, DigestAlgorithm::kSha256, null_progress).value(), copy->digest_hex);
+  // Progress counts the bytes really moved: the data extents, not the holes.
+  EXPECT_EQ(progress.total_bytes, copy->data_bytes);
+  EXPECT_EQ(progress.done_bytes, copy->data_bytes);
+  EXPECT_LT(copy->data_bytes, size / 2);
 
   struct stat st;
   ASSERT_EQ(::stat(destination.c_str(), &st), 0);
@@ -82,12 +86,12 @@ TEST_F(FileCopierTest, DenseFileOfManyChunksIsCopiedExactly) {
   ASSERT_TRUE(dt::RunOrFail("head -c 13000000 /dev/urandom > " + dt::Quote(source)));
   const std::filesystem::path destination = dir_ / "random.copy";
   NullProgress progress;
-  Result<CopyResult> copy = CopyFileHashed(source, destination, progress);
+  Result<CopyResult> copy = CopyFileHashed(source, destination, kPlainSha256, progress);
   ASSERT_TRUE(copy.ok()) << copy.error().ToString();
   EXPECT_EQ(copy->bytes_written, 13000000u);
-  EXPECT_EQ(copy->sha256_hex, dt::Sha256Sum(source));
-  EXPECT_EQ(dt::Sha256Sum(destination), copy->sha256_hex);
-  EXPECT_EQ(HashFile(destination, progress).value(), copy->sha256_hex);
+  EXPECT_EQ(copy->digest_hex, dt::Sha256Sum(source));
+  EXPECT_EQ(dt::Sha256Sum(destination), copy->digest_hex);
+  EXPECT_EQ(HashFile(destination, DigestAlgorithm::kSha256, progress).value(), copy->digest_hex);
 }
 
 TEST_F(FileCopierTest, RealDiskCopyIsStillTheSameDisk) {
@@ -97,9 +101,9 @@ TEST_F(FileCopierTest, RealDiskCopyIsStillTheSameDisk) {
   ASSERT_TRUE(dt::RunOrFail("qemu-io -f vpc -c 'write -P 0xab 1M 2M' " + dt::Quote(source)));
   const std::filesystem::path destination = dir_ / "copy.vhd";
   NullProgress progress;
-  Result<CopyResult> copy = CopyFileHashed(source, destination, progress);
+  Result<CopyResult> copy = CopyFileHashed(source, destination, kPlainSha256, progress);
   ASSERT_TRUE(copy.ok()) << copy.error().ToString();
-  EXPECT_EQ(copy->sha256_hex, dt::Sha256Sum(source));
+  EXPECT_EQ(copy->digest_hex, dt::Sha256Sum(source));
   EXPECT_TRUE(dt::ReadAll(source) == dt::ReadAll(destination));
   Result<DiskInfo> info = InspectDisk(destination);
   ASSERT_TRUE(info.ok()) << info.error().ToString();
@@ -114,9 +118,9 @@ TEST_F(FileCopierTest, EmptyFileCopies) {
   const std::filesystem::path source = dir_ / "empty";
   dt::WriteText(source, "");
   NullProgress progress;
-  Result<CopyResult> copy = CopyFileHashed(source, dir_ / "empty.copy", progress);
+  Result<CopyResult> copy = CopyFileHashed(source, dir_ / "empty.copy", kPlainSha256, progress);
   ASSERT_TRUE(copy.ok()) << copy.error().ToString();
-  EXPECT_EQ(copy->sha256_hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(copy->digest_hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(std::filesystem::file_size(dir_ / "empty.copy"), 0u);
 }
 
@@ -125,7 +129,7 @@ TEST_F(FileCopierTest, CancelMidCopyLeavesNoDestination) {
   const std::filesystem::path destination = dir_ / "cancelled.vhdx";
   RecordingProgress progress;
   progress.cancel_after_first_chunk = true;
-  Result<CopyResult> copy = CopyFileHashed(source, destination, progress);
+  Result<CopyResult> copy = CopyFileHashed(source, destination, kPlainSha256, progress);
   ASSERT_FALSE(copy.ok());
   EXPECT_EQ(copy.error().code(), ReturnCode::kFailed);
   EXPECT_EQ(copy.error().message(), "copy of '" + source.string() + "' was cancelled");
@@ -137,7 +141,7 @@ TEST_F(FileCopierTest, CancelledHashReportsHashing) {
   const std::filesystem::path source = MakeSparseSource();
   RecordingProgress progress;
   progress.cancel_after_first_chunk = true;
-  Result<std::string> hash = HashFile(source, progress);
+  Result<std::string> hash = HashFile(source, DigestAlgorithm::kSha256, progress);
   ASSERT_FALSE(hash.ok());
   EXPECT_EQ(hash.error().message(), "hashing of '" + source.string() + "' was cancelled");
 }
@@ -148,7 +152,7 @@ TEST_F(FileCopierTest, ExistingDestinationIsAnErrorAndLeftUntouched) {
   dt::WriteText(destination, "keep me");
   const auto mtime = std::filesystem::last_write_time(destination);
   NullProgress progress;
-  Result<CopyResult> copy = CopyFileHashed(source, destination, progress);
+  Result<CopyResult> copy = CopyFileHashed(source, destination, kPlainSha256, progress);
   ASSERT_FALSE(copy.ok());
   EXPECT_EQ(copy.error().code(), ReturnCode::kFailed);
   EXPECT_EQ(copy.error().message(), "create '" + destination.string() + "': File exists");
@@ -159,7 +163,7 @@ TEST_F(FileCopierTest, ExistingDestinationIsAnErrorAndLeftUntouched) {
 
 TEST_F(FileCopierTest, MissingSourceCreatesNothing) {
   NullProgress progress;
-  Result<CopyResult> copy = CopyFileHashed(dir_ / "missing", dir_ / "copy", progress);
+  Result<CopyResult> copy = CopyFileHashed(dir_ / "missing", dir_ / "copy", kPlainSha256, progress);
   ASSERT_FALSE(copy.ok());
   EXPECT_EQ(copy.error().code(), ReturnCode::kInvalidParameter);
   EXPECT_EQ(copy.error().message(),
@@ -170,7 +174,7 @@ TEST_F(FileCopierTest, MissingSourceCreatesNothing) {
 TEST_F(FileCopierTest, DirectorySourceIsRejected) {
   std::filesystem::create_directory(dir_ / "folder");
   NullProgress progress;
-  Result<CopyResult> copy = CopyFileHashed(dir_ / "folder", dir_ / "copy", progress);
+  Result<CopyResult> copy = CopyFileHashed(dir_ / "folder", dir_ / "copy", kPlainSha256, progress);
   ASSERT_FALSE(copy.ok());
   EXPECT_THAT(copy.error().message(), HasSubstr("is not a regular file"));
   EXPECT_FALSE(std::filesystem::exists(dir_ / "copy"));
@@ -179,7 +183,7 @@ TEST_F(FileCopierTest, DirectorySourceIsRejected) {
 TEST_F(FileCopierTest, MissingDestinationDirectoryIsNamed) {
   const std::filesystem::path source = MakeSparseSource();
   NullProgress progress;
-  Result<CopyResult> copy = CopyFileHashed(source, dir_ / "no" / "copy", progress);
+  Result<CopyResult> copy = CopyFileHashed(source, dir_ / "no" / "copy", kPlainSha256, progress);
   ASSERT_FALSE(copy.ok());
   EXPECT_EQ(copy.error().code(), ReturnCode::kInvalidParameter);
   EXPECT_EQ(copy.error().message(),
@@ -199,7 +203,7 @@ TEST_F(FileCopierTest, WriteFailureRemovesTheDestination) {
   limited.rlim_cur = 8 * kMiB;
   ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limited), 0);
   NullProgress progress;
-  Result<CopyResult> copy = CopyFileHashed(source, destination, progress);
+  Result<CopyResult> copy = CopyFileHashed(source, destination, kPlainSha256, progress);
   ::setrlimit(RLIMIT_FSIZE, &saved);
   ::sigaction(SIGXFSZ, &saved_action, nullptr);
   ASSERT_FALSE(copy.ok());

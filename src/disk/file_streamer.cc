@@ -10,14 +10,11 @@
 #include <memory>
 
 #include "disk/background_hasher.h"
+#include "disk/data_extents.h"
 #include "disk/posix_error.h"
 
 namespace vsm::disk {
 namespace {
-
-// Holes are hashed from here. Never written, so it stays in .bss and costs no memory until
-// read (then the kernel maps its shared zero page).
-alignas(4096) uint8_t zero_chunk[kStreamChunkBytes];
 
 struct FreeDeleter {
   void operator()(uint8_t* p) const { std::free(p); }
@@ -33,38 +30,6 @@ Result<ChunkBuffer> AllocateChunk() {
                     kStreamChunkBytes));
   }
   return buffer;
-}
-
-// The next data extent at or after `position`: [start, end), or start == size_bytes when only
-// a hole remains. Falls back to "all data" where the file system cannot tell.
-struct Extent {
-  uint64_t start = 0;
-  uint64_t end = 0;
-};
-
-Result<Extent> NextDataExtent(int fd, const std::filesystem::path& path, uint64_t position,
-                              uint64_t size_bytes, bool& seek_supported) {
-  if (!seek_supported) return Extent{position, size_bytes};
-  off_t data = ::lseek(fd, static_cast<off_t>(position), SEEK_DATA);
-  if (data < 0) {
-    if (errno == ENXIO) return Extent{size_bytes, size_bytes};
-    if (errno == EINVAL || errno == EOPNOTSUPP) {
-      seek_supported = false;
-      return Extent{position, size_bytes};
-    }
-    return ErrorFromErrno("find data in", path, errno);
-  }
-  const uint64_t start = std::min(static_cast<uint64_t>(data), size_bytes);
-  if (start >= size_bytes) return Extent{size_bytes, size_bytes};
-  off_t hole = ::lseek(fd, data, SEEK_HOLE);
-  if (hole < 0) {
-    if (errno != ENXIO) return ErrorFromErrno("find holes in", path, errno);
-    hole = static_cast<off_t>(size_bytes);
-  }
-  uint64_t end = std::min(static_cast<uint64_t>(hole), size_bytes);
-  // SEEK_HOLE always moves past data; guard anyway so the walk always advances.
-  if (end <= start) end = std::min(size_bytes, start + kStreamChunkBytes);
-  return Extent{start, end};
 }
 
 Result<void> ReadFully(int fd, const std::filesystem::path& path, uint64_t offset,
@@ -91,9 +56,12 @@ Result<void> ReadFully(int fd, const std::filesystem::path& path, uint64_t offse
 }  // namespace
 
 Result<StreamSummary> StreamFileHashed(int fd, const std::filesystem::path& path,
-                                       uint64_t size_bytes, std::string_view operation,
-                                       Progress& progress, const DataChunkSink& sink) {
-  progress.AddTotalBytes(size_bytes);
+                                       uint64_t size_bytes, DigestAlgorithm algorithm,
+                                       std::string_view operation, Progress& progress,
+                                       const DataChunkSink& sink) {
+  // The extents first, so that progress counts the bytes really moved, not the holes.
+  VSM_ASSIGN_OR_RETURN(std::vector<DataExtent> extents, FindDataExtents(fd, path, size_bytes));
+  progress.AddTotalBytes(TotalLength(extents));
   // Advisory only: a failure changes nothing but read-ahead.
   (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
@@ -101,7 +69,8 @@ Result<StreamSummary> StreamFileHashed(int fd, const std::filesystem::path& path
   VSM_ASSIGN_OR_RETURN(ChunkBuffer first_buffer, AllocateChunk());
   VSM_ASSIGN_OR_RETURN(ChunkBuffer second_buffer, AllocateChunk());
   uint8_t* const buffers[2] = {first_buffer.get(), second_buffer.get()};
-  VSM_ASSIGN_OR_RETURN(std::unique_ptr<BackgroundHasher> hasher, BackgroundHasher::Start());
+  VSM_ASSIGN_OR_RETURN(std::unique_ptr<BackgroundHasher> hasher,
+                       BackgroundHasher::Start(algorithm));
 
   auto cancelled = [&]() -> Result<void> {
     if (!progress.IsCancelled()) return Ok();
@@ -110,21 +79,19 @@ Result<StreamSummary> StreamFileHashed(int fd, const std::filesystem::path& path
 
   StreamSummary summary;
   uint64_t chunks_read = 0;
-  bool seek_supported = true;
   uint64_t position = 0;
-  while (position < size_bytes) {
-    VSM_ASSIGN_OR_RETURN(Extent extent,
-                         NextDataExtent(fd, path, position, size_bytes, seek_supported));
-    while (position < extent.start) {  // a hole: hashed as zeros, never read
+  auto hole_until = [&](uint64_t end) {
+    // A hole: hashed as zeros (for kSha256Blocks whole blocks cost nothing), never read.
+    if (end > position) hasher->SubmitZeros(end - position);
+    position = end;
+  };
+  for (const DataExtent& extent : extents) {
+    VSM_RETURN_IF_ERROR(cancelled());
+    hole_until(extent.offset);
+    const uint64_t extent_end = extent.offset + extent.length;
+    while (position < extent_end) {
       VSM_RETURN_IF_ERROR(cancelled());
-      const uint64_t length = std::min(kStreamChunkBytes, extent.start - position);
-      hasher->Submit({zero_chunk, length});
-      position += length;
-      progress.AddDoneBytes(length);
-    }
-    while (position < extent.end) {
-      VSM_RETURN_IF_ERROR(cancelled());
-      const uint64_t length = std::min(kStreamChunkBytes, extent.end - position);
+      const uint64_t length = std::min(kStreamChunkBytes, extent_end - position);
       // Submit() below waited for the chunk before the previous one, which used this buffer.
       std::span<uint8_t> chunk(buffers[chunks_read % 2], length);
       VSM_RETURN_IF_ERROR(ReadFully(fd, path, position, chunk));
@@ -136,8 +103,9 @@ Result<StreamSummary> StreamFileHashed(int fd, const std::filesystem::path& path
       progress.AddDoneBytes(length);
     }
   }
+  hole_until(size_bytes);
   VSM_RETURN_IF_ERROR(cancelled());
-  VSM_ASSIGN_OR_RETURN(summary.sha256_hex, hasher->FinishHex());
+  VSM_ASSIGN_OR_RETURN(summary.digest_hex, hasher->FinishHex());
   summary.bytes_hashed = size_bytes;
   return summary;
 }

@@ -19,6 +19,20 @@ void Sha256::Update(std::span<const uint8_t> bytes) {
   failed_ = EVP_DigestUpdate(context_.get(), bytes.data(), bytes.size()) != 1;
 }
 
+Result<std::array<uint8_t, 32>> Sha256::FinishAndReset() {
+  std::array<uint8_t, 32> digest;
+  unsigned int digest_length = 0;
+  if (failed_ || EVP_DigestFinal_ex(context_.get(), digest.data(), &digest_length) != 1 ||
+      digest_length != digest.size() ||
+      EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) != 1) {
+    failed_ = true;
+    return Error::Failed(
+        "SHA-256 computation failed in OpenSSL (EVP); check the OpenSSL "
+        "installation and available memory");
+  }
+  return digest;
+}
+
 Result<std::string> Sha256::FinishHex() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_length = 0;

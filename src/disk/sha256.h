@@ -2,6 +2,7 @@
 // extensions where it has them. Movable, not copyable; thread-compatible (one thread at a time).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -24,6 +25,8 @@ class Sha256 {
   // The digest of everything passed to Update, as 64 lower-case hex digits. Errors: kFailed if
   // OpenSSL failed at any step. The object is spent afterwards.
   Result<std::string> FinishHex();
+  // The raw 32-byte digest of everything passed to Update; the object starts over, empty.
+  Result<std::array<uint8_t, 32>> FinishAndReset();
 
  private:
   struct ContextDeleter {

@@ -10,6 +10,11 @@
 
 namespace vsm::package {
 
+disk::DigestAlgorithm DigestAlgorithmFor(int format_version) {
+  return format_version >= 2 ? disk::DigestAlgorithm::kSha256Blocks
+                             : disk::DigestAlgorithm::kSha256;
+}
+
 std::string FormatIsoTime(std::chrono::system_clock::time_point time) {
   auto micros = std::chrono::time_point_cast<std::chrono::microseconds>(time);
   auto seconds = std::chrono::floor<std::chrono::seconds>(micros);
@@ -35,7 +40,9 @@ Result<void> WriteConfigXml(const Config& config, const std::filesystem::path& f
     pugi::xml_node node = files.append_child("file");
     node.append_attribute("path") = entry.file.relative_path.c_str();
     node.append_attribute("size") = std::to_string(entry.file.size_bytes).c_str();
-    node.append_attribute("sha256") = entry.file.sha256_hex.c_str();
+    const std::string digest_name(
+        disk::DigestAlgorithmName(DigestAlgorithmFor(config.format_version)));
+    node.append_attribute(digest_name.c_str()) = entry.file.digest_hex.c_str();
     node.append_attribute("role") = entry.role.c_str();
     if (!entry.original_path.empty()) node.append_attribute("original-path") = entry.original_path.c_str();
   }
@@ -58,10 +65,10 @@ Result<Config> ReadConfigXml(const std::filesystem::path& file) {
   auto [version_end, version_ec] = std::from_chars(
       version_text.data(), version_text.data() + version_text.size(), parsed_version);
   if (version_ec != std::errc() || version_end != version_text.data() + version_text.size() ||
-      parsed_version != kFormatVersion) {
+      parsed_version < kOldestReadableFormatVersion || parsed_version > kFormatVersion) {
     return Error::InvalidParameter(fmt::format(
-        "'{}' has format version {}; this vsm reads version {}: upgrade vsm", file.string(),
-        version_text, kFormatVersion));
+        "'{}' has format version {}; this vsm reads versions {} to {}: upgrade vsm",
+        file.string(), version_text, kOldestReadableFormatVersion, kFormatVersion));
   }
   config.format_version = parsed_version;
   pugi::xml_node system = root.child("system");
@@ -83,9 +90,13 @@ Result<Config> ReadConfigXml(const std::filesystem::path& file) {
     if (ec != std::errc() || end != size.data() + size.size()) {
       return malformed(fmt::format("file '{}' has no valid size", entry.file.relative_path));
     }
-    entry.file.sha256_hex = node.attribute("sha256").value();
-    if (entry.file.sha256_hex.size() != 64) {
-      return malformed(fmt::format("file '{}' has no valid sha256", entry.file.relative_path));
+    const std::string digest_name(
+        disk::DigestAlgorithmName(DigestAlgorithmFor(config.format_version)));
+    entry.file.digest_hex = node.attribute(digest_name.c_str()).value();
+    if (entry.file.digest_hex.size() != 64 ||
+        entry.file.digest_hex.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return malformed(fmt::format("file '{}' has no valid {} (64 lower-case hex digits)",
+                                   entry.file.relative_path, digest_name));
     }
     entry.role = node.attribute("role").value();
     if (entry.role != "definition" && entry.role != "disk") {

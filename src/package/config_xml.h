@@ -1,5 +1,5 @@
 // config.xml, the package's manifest: format version, the system's Guid and name, and every file
-// of the package with its size and SHA-256 (and, for disks, where the disk was exported from).
+// of the package with its size and digest (and, for disks, where the disk was exported from).
 #pragma once
 
 #include <chrono>

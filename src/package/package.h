@@ -1,8 +1,8 @@
-// The export package, format version 1: what ExportVirtualSystem writes and ImportVirtualSystem
-// reads. Layout (documented in docs/export-format.md):
+// The export package, format version 2: what ExportVirtualSystem writes and ImportVirtualSystem
+// reads (version 1 packages stay readable). Layout (documented in docs/export-format.md):
 //   <ExportDirectory>/<ElementName>/           <- the ImportDirectory
 //     config.xml                               format version, system Guid and name, every file
-//                                              with size and SHA-256, the drives' original paths
+//                                              with size and digest, the drives' original paths
 //     Virtual Machines/<GUID>.exp              the definition as DSP0201 INSTANCE elements
 //     Virtual Hard Disks/<file>                copies of the disks (CopyVmState TRUE only)
 // Thread-safe (no state).
@@ -16,15 +16,23 @@
 #include "core/progress.h"
 #include "core/result.h"
 #include "core/system_definition.h"
+#include "disk/content_digest.h"
+#include "disk/copy_batch.h"
 
 namespace vsm::package {
 
-inline constexpr int kFormatVersion = 1;
+// Version 2 records each file's digest as disk::DigestAlgorithm::kSha256Blocks, whose cost does
+// not grow with a thin disk's holes; version 1 recorded the plain SHA-256.
+inline constexpr int kFormatVersion = 2;
+inline constexpr int kOldestReadableFormatVersion = 1;
+
+// The digest algorithm of a package format version.
+disk::DigestAlgorithm DigestAlgorithmFor(int format_version);
 
 struct PackageFile {
   std::string relative_path;  // inside the package, '/'-separated, e.g. "Virtual Hard Disks/a.vhdx"
   uint64_t size_bytes = 0;
-  std::string sha256_hex;
+  std::string digest_hex;  // DigestAlgorithmFor(the package's format_version)
 };
 
 struct Package {
@@ -39,6 +47,8 @@ struct Package {
 
 struct ExportOptions {
   bool copy_vm_state = true;
+  // How many disks are copied at once.
+  size_t max_parallel_copies = disk::kDefaultMaxParallelFiles;
   // Where the package is built; it is renamed to <export_directory>/<system.name> when complete.
   // Must be on the same filesystem as export_directory (a hidden sibling of the target).
   std::filesystem::path staging_directory;
@@ -70,6 +80,8 @@ Result<Package> ReadPackage(const std::filesystem::path& import_directory);
 // are valid (disk::InspectDisk) and its virtual size matches; for a configuration-only package,
 // each disk the definition names exists and is valid (kInvalidParameter naming each missing
 // one). Reports bytes hashed to `progress`; stops when cancelled.
-Result<void> VerifyPackage(const Package& package, Progress& progress);
+// Up to `max_parallel` files are verified at once.
+Result<void> VerifyPackage(const Package& package, Progress& progress,
+                           size_t max_parallel = disk::kDefaultMaxParallelFiles);
 
 }  // namespace vsm::package

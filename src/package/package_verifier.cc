@@ -5,7 +5,7 @@
 #include <set>
 
 #include "disk/disk_image.h"
-#include "disk/file_copier.h"
+#include "disk/copy_batch.h"
 #include "disk/posix_error.h"
 #include "package/package.h"
 #include "package/package_paths.h"
@@ -14,19 +14,6 @@ namespace vsm::package {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Forwards bytes done and cancellation; drops AddTotalBytes, since VerifyPackage reports the
-// total of all files up front and HashFile would count each file a second time.
-class DoneOnly final : public Progress {
- public:
-  explicit DoneOnly(Progress& inner) : inner_(inner) {}
-  void AddTotalBytes(uint64_t) override {}
-  void AddDoneBytes(uint64_t bytes) override { inner_.AddDoneBytes(bytes); }
-  bool IsCancelled() const override { return inner_.IsCancelled(); }
-
- private:
-  Progress& inner_;
-};
 
 Error Cancelled(const Package& package) {
   return Error::Failed(
@@ -38,7 +25,9 @@ bool IsPackagedDisk(const PackageFile& file) {
   return file.relative_path.compare(0, prefix.size(), prefix) == 0;
 }
 
-Result<void> VerifyFile(const Package& package, const PackageFile& file, Progress& progress) {
+// Checks what can be checked without reading the data: the file is inside the package, regular,
+// of the listed size, and a disk's headers are valid. Returns its path.
+Result<fs::path> CheckFileShape(const Package& package, const PackageFile& file) {
   bool is_disk = IsPackagedDisk(file);
   VSM_ASSIGN_OR_RETURN(fs::path path, ResolveInside(package.directory, file.relative_path,
                                                     /*must_exist=*/true, is_disk));
@@ -57,14 +46,27 @@ Result<void> VerifyFile(const Package& package, const PackageFile& file, Progres
     // Headers first: a damaged disk is named by what is wrong with it, and before its hash.
     VSM_RETURN_IF_ERROR(disk::InspectDisk(path));
   }
-  Result<std::string> sha256 = disk::HashFile(path, progress);
+  return path;
+}
+
+// Hashes every file (several at once) and names the first, in config.xml's order, whose digest
+// differs.
+Result<void> VerifyDigests(const Package& package, const std::vector<fs::path>& paths,
+                           Progress& progress, size_t max_parallel) {
+  const disk::DigestAlgorithm algorithm = DigestAlgorithmFor(package.format_version);
+  Result<std::vector<std::string>> digests =
+      disk::HashFiles(paths, algorithm, max_parallel, progress);
   if (progress.IsCancelled()) return Cancelled(package);
-  if (!sha256.ok()) return sha256.error();
-  if (*sha256 != file.sha256_hex) {
-    return Error::InvalidParameter(fmt::format(
-        "'{}' does not match its SHA-256 in config.xml (expected {}, found {}): the file is "
-        "damaged or was modified",
-        path.string(), file.sha256_hex, *sha256));
+  if (!digests.ok()) return digests.error();
+  for (size_t i = 0; i < paths.size(); ++i) {
+    const PackageFile& file = package.files[i];
+    if ((*digests)[i] != file.digest_hex) {
+      return Error::InvalidParameter(fmt::format(
+          "'{}' does not match its {} digest in config.xml (expected {}, found {}): the file is "
+          "damaged or was modified",
+          paths[i].string(), disk::DigestAlgorithmName(algorithm), file.digest_hex,
+          (*digests)[i]));
+    }
   }
   return Ok();
 }
@@ -99,15 +101,14 @@ Result<void> VerifyExternalDisks(const Package& package, Progress& progress) {
 
 }  // namespace
 
-Result<void> VerifyPackage(const Package& package, Progress& progress) {
-  uint64_t total = 0;
-  for (const PackageFile& file : package.files) total += file.size_bytes;
-  progress.AddTotalBytes(total);
-  DoneOnly done_only(progress);
+Result<void> VerifyPackage(const Package& package, Progress& progress, size_t max_parallel) {
+  std::vector<fs::path> paths;
   for (const PackageFile& file : package.files) {
     if (progress.IsCancelled()) return Cancelled(package);
-    VSM_RETURN_IF_ERROR(VerifyFile(package, file, done_only));
+    VSM_ASSIGN_OR_RETURN(fs::path path, CheckFileShape(package, file));
+    paths.push_back(std::move(path));
   }
+  VSM_RETURN_IF_ERROR(VerifyDigests(package, paths, progress, max_parallel));
   if (!package.contains_disks) VSM_RETURN_IF_ERROR(VerifyExternalDisks(package, progress));
   if (progress.IsCancelled()) return Cancelled(package);
   return Ok();

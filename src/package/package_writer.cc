@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "disk/copy_batch.h"
 #include "disk/file_copier.h"
 #include "disk/posix_error.h"
 #include "package/config_xml.h"
@@ -91,28 +92,36 @@ Result<fs::path> Build(const SystemDefinition& system, const fs::path& export_di
   std::string exp = DefinitionPathFor(system.id);
   VSM_RETURN_IF_ERROR(WriteExpFile(system, staging / exp));
   NullProgress quiet;  // progress follows the disks
-  VSM_ASSIGN_OR_RETURN(std::string exp_sha256, disk::HashFile(staging / exp, quiet));
+  const disk::DigestAlgorithm digest = DigestAlgorithmFor(kFormatVersion);
+  VSM_ASSIGN_OR_RETURN(std::string exp_digest, disk::HashFile(staging / exp, digest, quiet));
   std::error_code ec;
   uint64_t exp_size = fs::file_size(staging / exp, ec);
   if (ec) return disk::ErrorFromErrno("cannot examine", staging / exp, ec.value());
-  config.files.push_back({PackageFile{exp, exp_size, exp_sha256}, "definition", ""});
+  config.files.push_back({PackageFile{exp, exp_size, exp_digest}, "definition", ""});
 
   if (options.copy_vm_state) {
     std::set<std::string> taken;
     std::set<std::string> copied_paths;  // a file two drives name is copied once
+    std::vector<disk::CopyRequest> copies;
+    std::vector<std::string> relatives;
     for (const Drive& drive : system.drives) {
       if (drive.kind != DriveKind::kHardDisk || drive.path.empty()) continue;
       if (!copied_paths.insert(drive.path).second) continue;
+      relatives.push_back(std::string(kDisksDirectory) + "/" + UniqueName(drive.path, taken));
+      copies.push_back({drive.path, staging / relatives.back()});
+    }
+    if (progress.IsCancelled()) return Cancelled(system);
+    Result<std::vector<disk::CopyResult>> copied = disk::CopyFilesHashed(
+        copies, disk::CopyOptions{digest, /*allow_clone=*/true}, options.max_parallel_copies,
+        progress);
+    if (!copied.ok()) {
       if (progress.IsCancelled()) return Cancelled(system);
-      std::string relative = std::string(kDisksDirectory) + "/" + UniqueName(drive.path, taken);
-      Result<disk::CopyResult> copied =
-          disk::CopyFileHashed(drive.path, staging / relative, progress);
-      if (!copied.ok()) {
-        if (progress.IsCancelled()) return Cancelled(system);
-        return copied.error();
-      }
-      config.files.push_back(
-          {PackageFile{relative, copied->bytes_hashed, copied->sha256_hex}, "disk", drive.path});
+      return copied.error();
+    }
+    for (size_t i = 0; i < copies.size(); ++i) {
+      config.files.push_back({PackageFile{relatives[i], (*copied)[i].bytes_hashed,
+                                          (*copied)[i].digest_hex},
+                              "disk", copies[i].source.string()});
     }
   }
   if (progress.IsCancelled()) return Cancelled(system);

@@ -50,7 +50,8 @@ Result<void> CheckDisksAreFree(store::Repository& repository, const SystemDefini
 }  // namespace
 
 Result<void> RunImport(store::Repository& repository, const std::filesystem::path& package_directory,
-                       bool generate_new_id, jobs::JobContext& context) {
+                       bool generate_new_id, size_t max_parallel_files,
+                       jobs::JobContext& context) {
   VSM_ASSIGN_OR_RETURN(package::Package package, package::ReadPackage(package_directory));
 
   VSM_ASSIGN_OR_RETURN(auto backed, repository.FindSystemByPackageDirectory(package_directory.string()));
@@ -78,7 +79,7 @@ Result<void> RunImport(store::Repository& repository, const std::filesystem::pat
   if (!package.contains_disks) VSM_RETURN_IF_ERROR(CheckDisksAreFree(repository, system));
 
   // Every byte the system will rely on, before it becomes visible.
-  VSM_RETURN_IF_ERROR(package::VerifyPackage(package, context));
+  VSM_RETURN_IF_ERROR(package::VerifyPackage(package, context, max_parallel_files));
   if (context.IsCancelled()) return Cancelled(package_directory);
 
   system.package_directory = package_directory.string();

@@ -189,6 +189,7 @@ Result<JobRecord> VirtualSystemManagementService::ExportVirtualSystem(const Prin
       package::StagingDirectoryFor(directory, found->name, Guid::Generate().ToString());
   spec.cleanup_path = staging.string();
   package::ExportOptions options{.copy_vm_state = request.copy_vm_state,
+                                 .max_parallel_copies = options_.max_parallel_files,
                                  .staging_directory = staging};
   auto task = [system = *found, directory, options](jobs::JobContext& context) -> Result<void> {
     VSM_RETURN_IF_ERROR(package::WritePackage(system, directory, options, context));
@@ -210,8 +211,10 @@ Result<JobRecord> VirtualSystemManagementService::ImportVirtualSystem(const Prin
   spec.resource_keys = {DirectoryKey(directory)};
   store::Repository& repository = repository_;
   bool generate_new_id = request.generate_new_id;
-  return jobs_.Submit(std::move(spec), [&repository, directory, generate_new_id](jobs::JobContext& context) {
-    return RunImport(repository, directory, generate_new_id, context);
+  size_t max_parallel_files = options_.max_parallel_files;
+  return jobs_.Submit(std::move(spec), [&repository, directory, generate_new_id,
+                                        max_parallel_files](jobs::JobContext& context) {
+    return RunImport(repository, directory, generate_new_id, max_parallel_files, context);
   });
 }
 

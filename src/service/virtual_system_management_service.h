@@ -15,6 +15,7 @@
 #include "core/principal.h"
 #include "core/result.h"
 #include "core/system_definition.h"
+#include "disk/copy_batch.h"
 
 namespace vsm::jobs {
 class JobManager;
@@ -27,6 +28,8 @@ namespace vsm::service {
 
 struct ServiceOptions {
   std::filesystem::path data_root;  // owned by vsmd: vsm.db, .staging/, ...
+  // How many disk files one export or import job copies or verifies at once.
+  size_t max_parallel_files = disk::kDefaultMaxParallelFiles;
 };
 
 struct ExportRequest {

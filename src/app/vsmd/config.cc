@@ -54,6 +54,10 @@ Result<void> LoadConfigFile(const std::filesystem::path& file, DaemonConfig& con
       if (!ParseNumber(value, config.job_workers) || config.job_workers == 0) {
         return bad_value("a positive number");
       }
+    } else if (key == "copy_parallel_files") {
+      if (!ParseNumber(value, config.copy_parallel_files) || config.copy_parallel_files == 0) {
+        return bad_value("a positive number");
+      }
     } else if (key == "job_time_before_removal_seconds") {
       int64_t seconds;
       if (!ParseNumber(value, seconds) || seconds < 0) return bad_value("a number of seconds");
@@ -74,7 +78,7 @@ Result<void> LoadConfigFile(const std::filesystem::path& file, DaemonConfig& con
     } else {
       return Error::InvalidParameter(fmt::format(
           "{}:{}: unknown key '{}'; known keys: data_root, listen, socket, job_workers, "
-          "job_time_before_removal_seconds, http_workers, max_body_bytes, log_level",
+          "copy_parallel_files, job_time_before_removal_seconds, http_workers, max_body_bytes, log_level",
           file.string(), number, key));
     }
   }

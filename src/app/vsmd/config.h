@@ -16,6 +16,7 @@ struct DaemonConfig {
   std::string listen = "127.0.0.1:5988";  // HOST:PORT for CIM-XML over HTTP; "" disables TCP
   std::filesystem::path socket;            // "" = <data_root>/vsmd.sock
   size_t job_workers = 2;
+  size_t copy_parallel_files = 2;  // disk files one job copies or verifies at once
   std::chrono::seconds job_time_before_removal{300};
   size_t http_workers = 4;
   size_t max_body_bytes = 4 * 1024 * 1024;
@@ -28,8 +29,8 @@ struct DaemonConfig {
 };
 
 // Reads a config file of `key = value` lines ('#' starts a comment) into `config`. Keys:
-// data_root, listen, socket, job_workers, job_time_before_removal_seconds, http_workers,
-// max_body_bytes, log_level. An unknown key or a bad value is kInvalidParameter naming the file,
+// data_root, listen, socket, job_workers, copy_parallel_files, job_time_before_removal_seconds,
+// http_workers, max_body_bytes, log_level. An unknown key or a bad value is kInvalidParameter naming the file,
 // the line and the key.
 Result<void> LoadConfigFile(const std::filesystem::path& file, DaemonConfig& config);
 

@@ -21,7 +21,7 @@ std::filesystem::path WriteConfig(const std::string& text) {
 TEST(ConfigTest, ReadsEveryKey) {
   auto file = WriteConfig(
       "# vsmd\ndata_root = /srv/vsm\nlisten = [::1]:15988\nsocket = /run/vsmd.sock\n"
-      "job_workers = 3\njob_time_before_removal_seconds = 60\nhttp_workers = 8\n"
+      "job_workers = 3\ncopy_parallel_files = 4\njob_time_before_removal_seconds = 60\nhttp_workers = 8\n"
       "max_body_bytes = 65536\nlog_level = debug\n");
   DaemonConfig config;
   ASSERT_TRUE(LoadConfigFile(file, config).ok());
@@ -29,6 +29,7 @@ TEST(ConfigTest, ReadsEveryKey) {
   EXPECT_EQ(config.listen, "[::1]:15988");
   EXPECT_EQ(config.SocketPath(), "/run/vsmd.sock");
   EXPECT_EQ(config.job_workers, 3u);
+  EXPECT_EQ(config.copy_parallel_files, 4u);
   EXPECT_EQ(config.job_time_before_removal, std::chrono::seconds(60));
   EXPECT_EQ(config.http_workers, 8u);
   EXPECT_EQ(config.max_body_bytes, 65536u);

@@ -56,7 +56,8 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config) {
   VSM_RETURN_IF_ERROR(parts->jobs->Recover());
   parts->jobs->Start();
   parts->service = std::make_unique<service::VirtualSystemManagementService>(
-      *parts->repository, *parts->jobs, service::ServiceOptions{.data_root = config.data_root});
+      *parts->repository, *parts->jobs, service::ServiceOptions{.data_root = config.data_root,
+                                                      .max_parallel_files = config.copy_parallel_files});
 
   VSM_ASSIGN_OR_RETURN(parts->registry, cim::ClassRegistry::LoadEmbedded());
   parts->dispatcher = std::make_unique<cim::Dispatcher>(*parts->registry);
