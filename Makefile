@@ -24,11 +24,13 @@ run: build
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
+# The benchmark suite: builds Release in build-bench/, prints the table (docs/performance.md).
 bench: bootstrap
 	@scripts/bench
 
+# The same on tiny inputs (under a minute); `make test` runs it as the ctest test bench_smoke.
 bench-smoke: build
-	@VSM_BENCH_SMOKE=1 scripts/bench
+	@VSM_BENCH_SMOKE=1 VSM_BUILD_DIR=$(BUILD_DIR) scripts/bench
 
 clean:
 	rm -rf $(BUILD_DIR)

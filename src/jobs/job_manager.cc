@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <fmt/format.h>
 
@@ -235,11 +236,21 @@ void JobManager::RunJob(const std::shared_ptr<LiveJob>& job) {
 
   // Persists progress as it crosses whole percents, so that a restarted vsmd and other readers
   // see it move, without a write per chunk.
-  std::atomic<bool> task_done{false};
+  // The writer wakes every 200 ms, and at once when the task ends (a job is never held up by
+  // it).
+  std::mutex done_mutex;
+  std::condition_variable done_changed;
+  bool task_done = false;
   std::thread progress_writer([&] {
     uint16_t last = 0;
-    while (!task_done.load()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    while (true) {
+      {
+        std::unique_lock done_lock(done_mutex);
+        if (done_changed.wait_for(done_lock, std::chrono::milliseconds(200),
+                                  [&] { return task_done; })) {
+          return;
+        }
+      }
       uint16_t percent = job->PercentFromBytes();
       if (percent <= last) continue;
       last = percent;
@@ -256,7 +267,11 @@ void JobManager::RunJob(const std::shared_ptr<LiveJob>& job) {
   Result<void> outcome = job->IsCancelled()
                              ? Result<void>(Error::Failed("cancelled before it started"))
                              : job->task(*job);
-  task_done = true;
+  {
+    std::lock_guard done_lock(done_mutex);
+    task_done = true;
+  }
+  done_changed.notify_all();
   progress_writer.join();
 
   switch (job->stop_reason()) {

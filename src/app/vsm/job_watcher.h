@@ -13,12 +13,16 @@
 
 namespace vsm::cli {
 
+// The longest wait between two reads of a job. The first waits are shorter (20 ms, doubling),
+// so that a job that ends quickly is reported at once and a long one costs vsmd 4 reads a second.
 inline constexpr std::chrono::milliseconds kJobPollInterval{250};
+inline constexpr std::chrono::milliseconds kFirstJobPollInterval{20};
 
 using JobReader = std::function<Result<JobView>()>;
 using Sleeper = std::function<void(std::chrono::milliseconds)>;
 
-// Reads the job with `read` until JobView::IsFinished(), sleeping `interval` between reads, and
+// Reads the job with `read` until JobView::IsFinished(), sleeping between reads (from
+// kFirstJobPollInterval, doubling, up to `interval`), and
 // returns its final state (display->Finish has then been called). The first error of `read` is
 // returned as is (the display is left as it was).
 Result<JobView> WatchJob(const JobReader& read, ProgressDisplay& display,

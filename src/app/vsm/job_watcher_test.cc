@@ -18,7 +18,8 @@ JobView Job(uint16_t state, uint16_t percent) {
 }
 
 TEST(WatchJobTest, PollsUntilTheJobEndsAndSleepsBetweenReads) {
-  std::deque<JobView> states = {Job(3, 0), Job(4, 10), Job(4, 60), Job(7, 100)};
+  std::deque<JobView> states = {Job(3, 0),  Job(4, 10), Job(4, 20), Job(4, 30),
+                                Job(4, 40), Job(4, 50), Job(4, 60), Job(7, 100)};
   int reads = 0;
   std::vector<std::chrono::milliseconds> sleeps;
   std::ostringstream out;
@@ -34,9 +35,15 @@ TEST(WatchJobTest, PollsUntilTheJobEndsAndSleepsBetweenReads) {
       [&](std::chrono::milliseconds interval) { sleeps.push_back(interval); });
   ASSERT_TRUE(done.ok());
   EXPECT_EQ(done->state_code, 7);
-  EXPECT_EQ(reads, 4);
-  EXPECT_EQ(sleeps, std::vector<std::chrono::milliseconds>(3, std::chrono::milliseconds(250)));
-  EXPECT_EQ(out.str(), "0% Exporting\n10% Exporting\n60% Exporting\n100% Exporting\n");
+  EXPECT_EQ(reads, 8);
+  // Quick at first, so that a short job is reported at once; then every 250 ms.
+  using std::chrono::milliseconds;
+  EXPECT_EQ(sleeps, (std::vector<milliseconds>{milliseconds(20), milliseconds(40), milliseconds(80),
+                                               milliseconds(160), milliseconds(250),
+                                               milliseconds(250), milliseconds(250)}));
+  EXPECT_EQ(out.str(),
+            "0% Exporting\n10% Exporting\n20% Exporting\n30% Exporting\n40% Exporting\n"
+            "50% Exporting\n60% Exporting\n100% Exporting\n");
 }
 
 TEST(WatchJobTest, AFinishedJobIsReadOnce) {

@@ -86,6 +86,7 @@ Json JobToJson(const JobView& job) {
       {"error_description", job.error_description},
       {"description", job.description},
       {"time_submitted", job.time_submitted},
+      {"elapsed_seconds", job.elapsed_seconds},
       {"cancellable", job.cancellable},
       {"affected_system", job.affected_system},
   };

@@ -36,6 +36,7 @@ JobView SampleJob() {
   job.error_description = "no config.xml";
   job.description = "Importing virtual system from '/x'";
   job.time_submitted = "2026-01-25T06:45:55+00:00";
+  job.elapsed_seconds = 1.5;
   job.cancellable = true;
   return job;
 }
@@ -95,6 +96,7 @@ TEST(JobJsonTest, StableKeysAndNoNulls) {
                       {"error_description", "no config.xml"},
                       {"description", "Importing virtual system from '/x'"},
                       {"time_submitted", "2026-01-25T06:45:55+00:00"},
+                      {"elapsed_seconds", 1.5},
                       {"cancellable", true},
                       {"affected_system", ""},
                   }));

@@ -4,6 +4,7 @@
 
 #include "app/vsm/property_reader.h"
 #include "cim/object_path.h"
+#include "core/cim_datetime.h"
 #include "core/return_code.h"
 #include "core/states.h"
 
@@ -121,6 +122,10 @@ JobView JobViewFromInstance(const cim::Instance& job) {
   if (view.description.empty()) view.description = StringProperty(job, "Caption");
   view.time_submitted = DatetimeToIso8601(StringProperty(job, "TimeSubmitted"));
   view.cancellable = BooleanProperty(job, "Cancellable");
+  if (std::optional<std::chrono::microseconds> elapsed =
+          ParseInterval(StringProperty(job, "ElapsedTime"))) {
+    view.elapsed_seconds = std::chrono::duration<double>(*elapsed).count();
+  }
   return view;
 }
 

@@ -66,6 +66,7 @@ struct JobView {
   std::string error_description;
   std::string description;     // "Importing virtual system from '/exports/vm1'"
   std::string time_submitted;  // ISO 8601
+  double elapsed_seconds = 0;  // ElapsedTime: how long the job has run (or ran), in vsmd's clock
   bool cancellable = false;
   std::string affected_system;  // the GUID of the system the job worked on, "" if unknown
 

@@ -85,6 +85,7 @@ cim::Instance Job(uint16_t state, uint16_t percent, uint16_t error_code,
                                                         : cim::Value::String(error_description));
   job.Set("TimeSubmitted", cim::Value::Datetime("20260125064555.123456+060"));
   job.Set("Cancellable", cim::Value::Boolean(true));
+  job.Set("ElapsedTime", cim::Value::Datetime("00000000000002.250000:000"));
   return job;
 }
 
@@ -100,6 +101,7 @@ TEST(JobViewTest, ReadsTheConcreteJob) {
   EXPECT_EQ(job.description, "Importing virtual system from '/x'");
   EXPECT_EQ(job.time_submitted, "2026-01-25T06:45:55+01:00");
   EXPECT_TRUE(job.cancellable);
+  EXPECT_DOUBLE_EQ(job.elapsed_seconds, 2.25);
   EXPECT_FALSE(job.IsFinished());
   EXPECT_FALSE(job.Succeeded());
 }
