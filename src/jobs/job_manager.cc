@@ -149,6 +149,8 @@ Result<std::optional<JobRecord>> JobManager::Find(const std::string& id) {
     std::lock_guard lock(mutex_);
     auto live = live_.find(id);
     if (live != live_.end()) return std::optional<JobRecord>(Snapshot(*live->second));
+    auto finished = finished_.find(id);
+    if (finished != finished_.end()) return std::optional<JobRecord>(finished->second);
   }
   return repository_.FindJob(id);
 }
@@ -323,6 +325,7 @@ void JobManager::Finish(const std::shared_ptr<LiveJob>& job, JobState state, uin
       if (held != held_keys_.end() && held->second == record.id) held_keys_.erase(held);
     }
     live_.erase(record.id);
+    finished_[record.id] = record;
     expiries_.emplace(now + record.time_before_removal, record.id);
   }
   job_finished_.notify_all();
@@ -362,6 +365,7 @@ Result<void> JobManager::Recover() {
     }
     auto ended = job.end_time.value_or(job.time_of_last_state_change);
     expiries_.emplace(ended + job.time_before_removal, job.id);
+    finished_[job.id] = job;
   }
   return Ok();
 }
@@ -373,6 +377,7 @@ void JobManager::ExpireFinishedJobs() {
     auto now = clock_->Now();
     while (!expiries_.empty() && expiries_.begin()->first <= now) {
       due.push_back(expiries_.begin()->second);
+      finished_.erase(expiries_.begin()->second);
       expiries_.erase(expiries_.begin());
     }
   }

@@ -128,6 +128,9 @@ class JobManager {
   std::map<std::string, std::string> held_keys_ GUARDED_BY(mutex_);          // key -> job id
   // When each finished job is due for removal.
   std::multimap<std::chrono::system_clock::time_point, std::string> expiries_ GUARDED_BY(mutex_);
+  // Finished jobs until they expire, as stored: clients poll them, and answering from memory
+  // keeps the catalogue's connection free for the work that changes it.
+  std::map<std::string, JobRecord> finished_ GUARDED_BY(mutex_);
   bool started_ = false;
   std::vector<std::thread> workers_;
   std::thread expiry_thread_;
