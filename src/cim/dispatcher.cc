@@ -190,7 +190,7 @@ OperationResult Dispatcher::Associate(const Operation& operation, const RequestC
         !registry_.IsSubclassOf(decl->name, operation.result_class)) {
       continue;
     }
-    CimResult<std::vector<Instance>> links = provider->EnumerateInstances(context);
+    CimResult<std::vector<Instance>> links = provider->InstancesReferencing(context, source);
     if (IsError(links)) return std::get<CimError>(links);
     for (Instance& link : std::get<std::vector<Instance>>(links)) {
       // The role the source plays in this link, if any.

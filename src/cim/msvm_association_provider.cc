@@ -75,6 +75,25 @@ CimResult<Instance> GetForSystem(service::VirtualSystemManagementService& servic
   return FindAmong(make(**system), class_name, path);
 }
 
+// The associations of the one system `id` names (none if it names none), built with `make`.
+template <typename Make>
+CimResult<std::vector<Instance>> ForOneSystem(service::VirtualSystemManagementService& service,
+                                              std::optional<Guid> id, Make make) {
+  if (!id) return std::vector<Instance>();
+  Result<std::optional<SystemDefinition>> system = service.FindSystem(*id);
+  if (!system.ok()) return msvm::CimErrorFromServiceError(system.error());
+  if (!*system) return std::vector<Instance>();
+  return make(**system);
+}
+
+// The system an object path names: a computer system by its Name, a setting data by its
+// InstanceID.
+std::optional<Guid> SystemOfObject(const ObjectPath& path) {
+  if (std::optional<Guid> id = SystemGuidFromPath(path)) return id;
+  Value reference = Value::Reference(path);
+  return SystemOfSettingData(&reference);
+}
+
 // Every system's associations, built with `make`.
 template <typename Make>
 CimResult<std::vector<Instance>> EnumerateForSystems(
@@ -124,6 +143,11 @@ CimResult<std::vector<Instance>> MsvmSettingsDefineStateProvider::EnumerateInsta
   return EnumerateForSystems(service_, &MakeSettingsDefineStates);
 }
 
+CimResult<std::vector<Instance>> MsvmSettingsDefineStateProvider::InstancesReferencing(
+    const RequestContext& context, const ObjectPath& source) {
+  return ForOneSystem(service_, SystemOfObject(source), &MakeSettingsDefineStates);
+}
+
 CimResult<Instance> MsvmSettingsDefineStateProvider::GetInstance(const RequestContext& context,
                                                                  const ObjectPath& path) {
   std::optional<ObjectPath> element = msvm::ValueAsReference(path.FindKey("ManagedElement"));
@@ -138,6 +162,12 @@ MsvmVirtualSystemSettingDataComponentProvider::MsvmVirtualSystemSettingDataCompo
 CimResult<std::vector<Instance>> MsvmVirtualSystemSettingDataComponentProvider::EnumerateInstances(
     const RequestContext& context) {
   return EnumerateForSystems(service_, &MakeSettingDataComponents);
+}
+
+CimResult<std::vector<Instance>>
+MsvmVirtualSystemSettingDataComponentProvider::InstancesReferencing(const RequestContext& context,
+                                                                    const ObjectPath& source) {
+  return ForOneSystem(service_, SystemOfObject(source), &MakeSettingDataComponents);
 }
 
 CimResult<Instance> MsvmVirtualSystemSettingDataComponentProvider::GetInstance(
@@ -161,6 +191,35 @@ CimResult<std::vector<Instance>> MsvmAffectedJobElementProvider::EnumerateInstan
   std::vector<Instance> instances;
   for (const JobRecord& job : *jobs) {
     if (!job.affected_system || !existing.contains(*job.affected_system)) continue;
+    for (Instance& instance : MakeAffectedJobElements(job)) instances.push_back(std::move(instance));
+  }
+  return instances;
+}
+
+CimResult<std::vector<Instance>> MsvmAffectedJobElementProvider::InstancesReferencing(
+    const RequestContext& context, const ObjectPath& source) {
+  // From a job: that job's link. From a system: the links of the jobs that affected it (jobs
+  // are few; systems may be many).
+  std::vector<JobRecord> jobs;
+  if (std::optional<std::string> job_id = msvm::ValueAsString(source.FindKey("InstanceID"));
+      job_id && EqualsIgnoreCase(source.class_name(), "Msvm_ConcreteJob")) {
+    Result<std::optional<JobRecord>> job = service_.FindJob(*job_id);
+    if (!job.ok()) return msvm::CimErrorFromServiceError(job.error());
+    if (*job) jobs.push_back(std::move(**job));
+  } else if (std::optional<Guid> system = SystemGuidFromPath(source)) {
+    Result<std::vector<JobRecord>> all = service_.ListJobs();
+    if (!all.ok()) return msvm::CimErrorFromServiceError(all.error());
+    for (JobRecord& job : *all) {
+      if (job.affected_system == system) jobs.push_back(std::move(job));
+    }
+  }
+  std::vector<Instance> instances;
+  for (const JobRecord& job : jobs) {
+    if (!job.affected_system) continue;
+    // Only jobs whose system still exists, as EnumerateInstances gives them.
+    Result<std::optional<SystemDefinition>> system = service_.FindSystem(*job.affected_system);
+    if (!system.ok()) return msvm::CimErrorFromServiceError(system.error());
+    if (!*system) continue;
     for (Instance& instance : MakeAffectedJobElements(job)) instances.push_back(std::move(instance));
   }
   return instances;

@@ -30,6 +30,8 @@ class MsvmSettingsDefineStateProvider final : public Provider {
   std::string_view class_name() const override { return "Msvm_SettingsDefineState"; }
   CimResult<std::vector<Instance>> EnumerateInstances(const RequestContext& context) override;
   CimResult<Instance> GetInstance(const RequestContext& context, const ObjectPath& path) override;
+  CimResult<std::vector<Instance>> InstancesReferencing(const RequestContext& context,
+                                                        const ObjectPath& source) override;
 
  private:
   service::VirtualSystemManagementService& service_;
@@ -42,6 +44,8 @@ class MsvmVirtualSystemSettingDataComponentProvider final : public Provider {
   std::string_view class_name() const override { return "Msvm_VirtualSystemSettingDataComponent"; }
   CimResult<std::vector<Instance>> EnumerateInstances(const RequestContext& context) override;
   CimResult<Instance> GetInstance(const RequestContext& context, const ObjectPath& path) override;
+  CimResult<std::vector<Instance>> InstancesReferencing(const RequestContext& context,
+                                                        const ObjectPath& source) override;
 
  private:
   service::VirtualSystemManagementService& service_;
@@ -54,6 +58,8 @@ class MsvmAffectedJobElementProvider final : public Provider {
   std::string_view class_name() const override { return "Msvm_AffectedJobElement"; }
   CimResult<std::vector<Instance>> EnumerateInstances(const RequestContext& context) override;
   CimResult<Instance> GetInstance(const RequestContext& context, const ObjectPath& path) override;
+  CimResult<std::vector<Instance>> InstancesReferencing(const RequestContext& context,
+                                                        const ObjectPath& source) override;
 
  private:
   service::VirtualSystemManagementService& service_;

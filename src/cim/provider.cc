@@ -13,6 +13,11 @@ CimResult<Instance> Provider::GetInstance(const RequestContext& context, const O
   return CimError{CimStatus::kNotFound, fmt::format("No such instance: {}", path.ToString())};
 }
 
+CimResult<std::vector<Instance>> Provider::InstancesReferencing(const RequestContext& context,
+                                                                const ObjectPath& source) {
+  return EnumerateInstances(context);
+}
+
 CimResult<MethodResult> Provider::InvokeMethod(const RequestContext& context,
                                                const ObjectPath& target, const MethodDecl& method,
                                                const std::vector<NamedValue>& parameters) {

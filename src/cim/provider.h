@@ -42,6 +42,13 @@ class Provider {
   // The default enumerates and searches; providers override it where a direct lookup is cheaper.
   virtual CimResult<Instance> GetInstance(const RequestContext& context, const ObjectPath& path);
 
+  // For association providers: at least every instance one of whose references names `source`
+  // (Associators and References filter what this returns). The default enumerates every
+  // instance; providers override it with a lookup by key, so that the cost of walking from one
+  // object does not grow with the catalogue.
+  virtual CimResult<std::vector<Instance>> InstancesReferencing(const RequestContext& context,
+                                                                const ObjectPath& source);
+
   // Invokes `method` on `target` with parameters already converted to the declared types
   // (the Dispatcher has checked the method exists and typed the values). A method's own
   // outcome is its return value (0, 4096, 327xx); a CimError is only for addressing faults.
