@@ -21,6 +21,12 @@ constexpr size_t kParentLocatorEntrySize = 24;
 
 }  // namespace
 
+uint64_t VhdLocatorSpaceBytes(const VhdParentLocator& locator) {
+  if (locator.data_space < 512) return uint64_t{locator.data_space} * 512;
+  if (locator.data_space % 512 == 0) return locator.data_space;
+  return 0;
+}
+
 Result<VhdDynamicHeader> ParseVhdDynamicHeader(std::span<const uint8_t> bytes,
                                                const std::filesystem::path& path,
                                                uint64_t header_offset) {
@@ -58,6 +64,7 @@ Result<VhdDynamicHeader> ParseVhdDynamicHeader(std::span<const uint8_t> bytes,
                                         header.block_size_bytes));
   }
   header.parent_unique_id = LoadGuidInStoredOrder(p + 40);
+  header.parent_timestamp = LoadBigEndian32(p + 56);
   std::optional<std::string> parent_name =
       Utf16ToUtf8(bytes.subspan(kParentNameOffset, kParentNameSize), Utf16Order::kBigEndian);
   if (!parent_name) {
@@ -70,6 +77,7 @@ Result<VhdDynamicHeader> ParseVhdDynamicHeader(std::span<const uint8_t> bytes,
     const uint8_t* entry = p + kParentLocatorsOffset + i * kParentLocatorEntrySize;
     VhdParentLocator& locator = header.parent_locators[i];
     locator.platform_code = LoadBigEndian32(entry);
+    locator.data_space = LoadBigEndian32(entry + 4);
     locator.data_length_bytes = LoadBigEndian32(entry + 8);
     locator.data_offset = LoadBigEndian64(entry + 16);
   }

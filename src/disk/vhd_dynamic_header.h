@@ -24,6 +24,9 @@ inline constexpr uint32_t kVhdLocatorW2ku = 0x57326B75;  // absolute Windows pat
 
 struct VhdParentLocator {
   uint32_t platform_code = 0;  // 0: unused
+  // Platform Data Space as stored: the spec says 512-byte sectors, but some writers store
+  // bytes (see VhdLocatorSpaceBytes).
+  uint32_t data_space = 0;
   uint32_t data_length_bytes = 0;
   uint64_t data_offset = 0;
 };
@@ -33,9 +36,15 @@ struct VhdDynamicHeader {
   uint32_t max_table_entries = 0;
   uint32_t block_size_bytes = 0;
   Guid parent_unique_id;
+  uint32_t parent_timestamp = 0;  // the parent footer's time stamp when the child was made
   std::string parent_name;  // UTF-8 from the UTF-16BE Parent Unicode Name
   std::array<VhdParentLocator, 8> parent_locators;
 };
+
+// The bytes reserved for a locator's data, read as Xen's blktap reads Platform Data Space: a
+// value below 512 counts sectors (as the spec says), a larger multiple of 512 counts bytes (as
+// some Microsoft writers store it); anything else reserves nothing (0).
+uint64_t VhdLocatorSpaceBytes(const VhdParentLocator& locator);
 
 // Parses and checks the header read at `header_offset` of `path`: cookie "cxsparse", version
 // 1.x, checksum, a block size that is a power of two from 512 bytes to 256 MiB, a parent name

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <tuple>
+#include <utility>
 
 #include "disk/byte_order.h"
 #include "disk/signature.h"
@@ -19,23 +21,27 @@ constexpr uint64_t kHeaderSectionBytes = kOneMiB;
 // How many BAT entries are read at once while checking them.
 constexpr uint64_t kBatEntriesPerRead = 128 * 1024;
 
-// BAT entry states (MS-VHDX 2.5.1).
-constexpr uint64_t kPayloadBlockNotPresent = 0;
-constexpr uint64_t kPayloadBlockUndefined = 1;
-constexpr uint64_t kPayloadBlockZero = 2;
-constexpr uint64_t kPayloadBlockUnmapped = 3;
-constexpr uint64_t kPayloadBlockFullyPresent = 6;
-constexpr uint64_t kPayloadBlockPartiallyPresent = 7;
-constexpr uint64_t kSectorBitmapBlockNotPresent = 0;
-constexpr uint64_t kSectorBitmapBlockPresent = 6;
+constexpr uint64_t kPayloadBlockNotPresent = kVhdxPayloadBlockNotPresent;
+constexpr uint64_t kPayloadBlockUndefined = kVhdxPayloadBlockUndefined;
+constexpr uint64_t kPayloadBlockZero = kVhdxPayloadBlockZero;
+constexpr uint64_t kPayloadBlockUnmapped = kVhdxPayloadBlockUnmapped;
+constexpr uint64_t kPayloadBlockFullyPresent = kVhdxPayloadBlockFullyPresent;
+constexpr uint64_t kPayloadBlockPartiallyPresent = kVhdxPayloadBlockPartiallyPresent;
+constexpr uint64_t kSectorBitmapBlockNotPresent = kVhdxSectorBitmapBlockNotPresent;
+constexpr uint64_t kSectorBitmapBlockPresent = kVhdxSectorBitmapBlockPresent;
 
-Result<VhdxHeader> ReadCurrentHeader(const DiskFile& file) {
+// The current header and where it lies (the copy SelectVhdxHeader picks).
+Result<std::pair<VhdxHeader, uint64_t>> ReadCurrentHeader(const DiskFile& file) {
   VSM_ASSIGN_OR_RETURN(std::vector<uint8_t> first_bytes,
                        file.Read(kVhdxHeader1Offset, kVhdxHeaderSize, kVhdx, "header 1"));
   VSM_ASSIGN_OR_RETURN(std::vector<uint8_t> second_bytes,
                        file.Read(kVhdxHeader2Offset, kVhdxHeaderSize, kVhdx, "header 2"));
-  return SelectVhdxHeader(ParseVhdxHeader(first_bytes, kVhdxHeader1Offset),
-                          ParseVhdxHeader(second_bytes, kVhdxHeader2Offset), file.path());
+  Result<VhdxHeader> first = ParseVhdxHeader(first_bytes, kVhdxHeader1Offset);
+  Result<VhdxHeader> second = ParseVhdxHeader(second_bytes, kVhdxHeader2Offset);
+  VSM_ASSIGN_OR_RETURN(VhdxHeader current, SelectVhdxHeader(first, second, file.path()));
+  const bool first_is_current =
+      first.ok() && (!second.ok() || first->sequence_number >= second->sequence_number);
+  return std::make_pair(current, first_is_current ? kVhdxHeader1Offset : kVhdxHeader2Offset);
 }
 
 // The first valid copy of the region table.
@@ -86,30 +92,7 @@ Result<void> CheckRegions(const DiskFile& file, const VhdxHeader& header, const 
   return Ok();
 }
 
-// The layout of the BAT: payload block entries, with one sector bitmap entry after every
-// `chunk_ratio` of them (MS-VHDX 2.5).
-struct BatLayout {
-  uint64_t block_size_bytes = 0;
-  uint64_t chunk_ratio = 0;
-  uint64_t entry_count = 0;
-  uint64_t virtual_disk_size_bytes = 0;
-  bool has_parent = false;
-};
-
-BatLayout ComputeBatLayout(const VhdxMetadata& metadata) {
-  BatLayout layout;
-  layout.block_size_bytes = metadata.block_size_bytes;
-  layout.chunk_ratio =
-      (uint64_t{1} << 23) * metadata.logical_sector_size_bytes / metadata.block_size_bytes;
-  const uint64_t data_blocks =
-      (metadata.virtual_disk_size_bytes + layout.block_size_bytes - 1) / layout.block_size_bytes;
-  layout.entry_count = metadata.has_parent ? (data_blocks + layout.chunk_ratio - 1) /
-                                                 layout.chunk_ratio * (layout.chunk_ratio + 1)
-                                           : data_blocks + (data_blocks - 1) / layout.chunk_ratio;
-  layout.virtual_disk_size_bytes = metadata.virtual_disk_size_bytes;
-  layout.has_parent = metadata.has_parent;
-  return layout;
-}
+using BatLayout = VhdxBatLayout;
 
 // Checks one BAT entry: a state the entry's kind allows, and a present block inside the file.
 Result<void> CheckBatEntry(const DiskFile& file, const BatLayout& layout, uint64_t index,
@@ -117,7 +100,8 @@ Result<void> CheckBatEntry(const DiskFile& file, const BatLayout& layout, uint64
   const uint64_t state = entry & 7;
   const uint64_t offset = (entry >> 20) * kOneMiB;
   uint64_t length = 0;
-  if (index % (layout.chunk_ratio + 1) == layout.chunk_ratio) {
+  const bool is_bitmap = index % (layout.chunk_ratio + 1) == layout.chunk_ratio;
+  if (is_bitmap) {
     if (state == kSectorBitmapBlockPresent) {
       length = kOneMiB;
     } else if (state != kSectorBitmapBlockNotPresent) {
@@ -141,18 +125,21 @@ Result<void> CheckBatEntry(const DiskFile& file, const BatLayout& layout, uint64
   if (length == 0) return Ok();
   if (offset < kHeaderSectionBytes || offset > file.size_bytes() ||
       length > file.size_bytes() - offset) {
-    return file.Invalid(kVhdx, fmt::format("BAT entry {} points to a block at offset {} ({} "
+    return file.Invalid(kVhdx, fmt::format("BAT entry {}{} points to a block at offset {} ({} "
                                            "bytes) outside the file ({} bytes); the file is "
                                            "truncated or the BAT is damaged",
-                                           index, offset, length, file.size_bytes()));
+                                           index, is_bitmap ? " (a sector bitmap block)" : "",
+                                           offset, length, file.size_bytes()));
   }
   return Ok();
 }
 
-// Checks that the BAT can describe the whole virtual size and every entry it needs for that.
+// Checks that the BAT can describe the whole virtual size and every entry it needs for that;
+// appends the entries to `kept` if it is not null.
 Result<void> CheckBlockAllocationTable(const DiskFile& file, const VhdxRegion& bat,
-                                       const VhdxMetadata& metadata) {
-  const BatLayout layout = ComputeBatLayout(metadata);
+                                       const VhdxMetadata& metadata, std::vector<uint64_t>* kept) {
+  const BatLayout layout = ComputeVhdxBatLayout(metadata);
+  if (kept != nullptr) kept->reserve(layout.entry_count);
   if (layout.entry_count * 8 > bat.length_bytes) {
     return file.Invalid(
         kVhdx, fmt::format("BAT region is {} bytes, too small for the {} entries "
@@ -165,8 +152,9 @@ Result<void> CheckBlockAllocationTable(const DiskFile& file, const VhdxRegion& b
     VSM_ASSIGN_OR_RETURN(std::vector<uint8_t> entries,
                          file.Read(bat.file_offset + first * 8, count * 8, kVhdx, "BAT"));
     for (uint64_t i = 0; i < count; ++i) {
-      VSM_RETURN_IF_ERROR(
-          CheckBatEntry(file, layout, first + i, LoadLittleEndian64(entries.data() + i * 8)));
+      const uint64_t entry = LoadLittleEndian64(entries.data() + i * 8);
+      VSM_RETURN_IF_ERROR(CheckBatEntry(file, layout, first + i, entry));
+      if (kept != nullptr) kept->push_back(entry);
     }
   }
   return Ok();
@@ -184,7 +172,28 @@ Result<std::string> ParentPathHint(const DiskFile& file, const VhdxParentLocator
 
 }  // namespace
 
+VhdxBatLayout ComputeVhdxBatLayout(const VhdxMetadata& metadata) {
+  VhdxBatLayout layout;
+  layout.block_size_bytes = metadata.block_size_bytes;
+  layout.chunk_ratio =
+      (uint64_t{1} << 23) * metadata.logical_sector_size_bytes / metadata.block_size_bytes;
+  layout.data_blocks =
+      (metadata.virtual_disk_size_bytes + layout.block_size_bytes - 1) / layout.block_size_bytes;
+  layout.entry_count = metadata.has_parent
+                           ? (layout.data_blocks + layout.chunk_ratio - 1) / layout.chunk_ratio *
+                                 (layout.chunk_ratio + 1)
+                           : layout.data_blocks + (layout.data_blocks - 1) / layout.chunk_ratio;
+  layout.virtual_disk_size_bytes = metadata.virtual_disk_size_bytes;
+  layout.has_parent = metadata.has_parent;
+  return layout;
+}
+
 Result<DiskInfo> InspectVhdx(const DiskFile& file) {
+  VSM_ASSIGN_OR_RETURN(VhdxFileLayout layout, ReadVhdxLayout(file, /*keep_bat=*/false));
+  return layout.info;
+}
+
+Result<VhdxFileLayout> ReadVhdxLayout(const DiskFile& file, bool keep_bat) {
   VSM_ASSIGN_OR_RETURN(std::vector<uint8_t> identifier,
                        file.Read(0, 8, kVhdx, "file type identifier"));
   if (!HasSignature(identifier, "vhdxfile")) {
@@ -196,15 +205,18 @@ Result<DiskInfo> InspectVhdx(const DiskFile& file) {
                                            "section; the file is truncated",
                                            file.size_bytes()));
   }
-  VSM_ASSIGN_OR_RETURN(VhdxHeader header, ReadCurrentHeader(file));
+  VhdxFileLayout layout;
+  VSM_ASSIGN_OR_RETURN(std::tie(layout.header, layout.header_offset), ReadCurrentHeader(file));
+  const VhdxHeader& header = layout.header;
   VSM_ASSIGN_OR_RETURN(VhdxRegionTable regions, ReadRegionTable(file));
   const VhdxRegion bat = *regions.Find(VhdxBatRegionGuid());
   const VhdxRegion metadata_region = *regions.Find(VhdxMetadataRegionGuid());
   VSM_RETURN_IF_ERROR(CheckRegions(file, header, bat, metadata_region));
   VSM_ASSIGN_OR_RETURN(VhdxMetadata metadata, ReadVhdxMetadata(file, metadata_region));
-  VSM_RETURN_IF_ERROR(CheckBlockAllocationTable(file, bat, metadata));
+  VSM_RETURN_IF_ERROR(
+      CheckBlockAllocationTable(file, bat, metadata, keep_bat ? &layout.bat : nullptr));
 
-  DiskInfo info;
+  DiskInfo& info = layout.info;
   info.virtual_size_bytes = metadata.virtual_disk_size_bytes;
   info.file_size_bytes = file.size_bytes();
   info.identifier = metadata.virtual_disk_id;
@@ -217,7 +229,11 @@ Result<DiskInfo> InspectVhdx(const DiskFile& file) {
   } else {
     info.format = DiskFormat::kVhdxDynamic;
   }
-  return info;
+  layout.bat_region = bat;
+  layout.metadata_region = metadata_region;
+  layout.bat_layout = ComputeVhdxBatLayout(metadata);
+  layout.metadata = std::move(metadata);
+  return layout;
 }
 
 }  // namespace vsm::disk
