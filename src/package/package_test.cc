@@ -10,8 +10,12 @@
 #include <fstream>
 #include <memory>
 #include <iterator>
+#include <map>
+#include <optional>
 
 #include "package/exp_file.h"
+#include "disk/differencing_disk.h"
+#include "disk/disk_chain.h"
 
 #include "support/qemu_disks.h"
 #include "support/temp_dir.h"
@@ -453,6 +457,159 @@ TEST_F(PackageTest, ManifestProblemsGiveTheirErrors) {
   fs::create_symlink(temp_ / "config.xml", config_path);
   EXPECT_THAT(ReadPackage(package).error().message(), HasSubstr("config.xml' is a symbolic link"));
 }
+
+
+// A differencing chain base <- snap1 <- snap2 in `dir` (the base made by qemu, the children by
+// vsm), data written into each child; returns the leaf.
+fs::path MakeChain(const fs::path& dir, QemuDiskKind kind, const std::string& ext) {
+  const fs::path base = dir / ("base" + ext);
+  EXPECT_TRUE(testing::MakeQemuDisk(base, kind, 16, 0x11));
+  fs::path parent = base;
+  for (int level = 1; level <= 2; ++level) {
+    const fs::path child = dir / ("snap" + std::to_string(level) + (ext == ".vhd" ? ".avhd" : ".avhdx"));
+    Result<void> created = disk::CreateDifferencingDisk(child, parent);
+    EXPECT_TRUE(created.ok()) << created.error().ToString();
+    disk::ChainOptions options;
+    options.leaf_access = disk::DiskLayer::Access::kReadWrite;
+    Result<disk::DiskChain> chain = disk::DiskChain::Open(child, options);
+    EXPECT_TRUE(chain.ok()) << chain.error().ToString();
+    if (!chain.ok()) return child;
+    std::vector<uint8_t> data(3 << 20, static_cast<uint8_t>(0x40 + level));
+    EXPECT_TRUE(chain->layer(0).Write(level << 20, data, &chain->Below(0)).ok());
+    EXPECT_TRUE(chain->layer(0).Flush().ok());
+    parent = child;
+  }
+  return parent;
+}
+
+std::vector<uint8_t> ReadWholeChain(const fs::path& leaf, std::optional<fs::path> confine = {}) {
+  disk::ChainOptions options;
+  options.confine_to = confine;
+  Result<disk::DiskChain> chain = disk::DiskChain::Open(leaf, options);
+  EXPECT_TRUE(chain.ok()) << chain.error().ToString();
+  if (!chain.ok()) return {};
+  std::vector<uint8_t> out(chain->virtual_size_bytes());
+  EXPECT_TRUE(chain->ReadVirtual(0, out).ok());
+  return out;
+}
+
+// Removes the line of config.xml that lists `needle`.
+void DropFromConfig(const fs::path& package, const std::string& needle) {
+  std::string config = ReadText(package / "config.xml");
+  size_t at = config.find(needle);
+  ASSERT_NE(at, std::string::npos) << needle;
+  size_t line_start = config.rfind('\n', at);
+  size_t line_end = config.find('\n', at);
+  config.erase(line_start, line_end - line_start);
+  WriteText(package / "config.xml", config);
+}
+
+class PackageChainTest : public PackageTest,
+                         public ::testing::WithParamInterface<std::pair<QemuDiskKind, std::string>> {};
+
+TEST_P(PackageChainTest, ExportCarriesTheWholeChainAndImportProvesIt) {
+  const auto& [kind, ext] = GetParam();
+  fs::create_directories(temp_ / "chain");
+  const fs::path leaf = MakeChain(temp_ / "chain", kind, ext);
+  const std::vector<uint8_t> expected = ReadWholeChain(leaf);
+  std::map<std::string, std::string> before;
+  for (const auto& entry : fs::directory_iterator(temp_ / "chain")) {
+    before[entry.path().string()] = testing::Sha256Sum(entry.path());
+  }
+  system_.drives = {{DriveKind::kHardDisk, ControllerKind::kIde, 0, 0, leaf.string()}};
+  Result<fs::path> written = Export();
+  ASSERT_TRUE(written.ok()) << written.error().ToString();
+  const std::string child_ext = ext == ".vhd" ? ".avhd" : ".avhdx";
+  EXPECT_THAT(testing::ListDirectory(*written / "Virtual Hard Disks"),
+              ElementsAre("base" + ext, "snap1" + child_ext, "snap2" + child_ext));
+  // The source chain is untouched.
+  for (const auto& [path, sha] : before) EXPECT_EQ(testing::Sha256Sum(path), sha) << path;
+
+  Result<Package> package = ReadPackage(*written);
+  ASSERT_TRUE(package.ok()) << package.error().ToString();
+  EXPECT_EQ(package->files.size(), 4u);
+  NullProgress progress;
+  Result<void> verified = VerifyPackage(*package, progress);
+  ASSERT_TRUE(verified.ok()) << verified.error().ToString();
+  // The packaged chain names its parents inside the package only: moving the source away and
+  // confining the chain to the package changes nothing.
+  fs::rename(temp_ / "chain", temp_ / "chain-moved");
+  EXPECT_EQ(ReadWholeChain(package->system.drives[0].path, *written / "Virtual Hard Disks"),
+            expected);
+  EXPECT_TRUE(ReadAndVerify(*written).ok());
+  std::string info;
+  testing::RunCommand("vhdiinfo " + testing::ShellQuote(package->system.drives[0].path), &info);
+  EXPECT_THAT(info, Not(HasSubstr(temp_.path().string())));
+}
+
+TEST_P(PackageChainTest, ExportOfABrokenChainFailsAndLeavesNothing) {
+  const auto& [kind, ext] = GetParam();
+  fs::create_directories(temp_ / "chain");
+  const fs::path leaf = MakeChain(temp_ / "chain", kind, ext);
+  fs::remove(temp_ / "chain" / ("base" + ext));
+  system_.drives = {{DriveKind::kHardDisk, ControllerKind::kIde, 0, 0, leaf.string()}};
+  Result<fs::path> written = Export();
+  ASSERT_FALSE(written.ok());
+  EXPECT_THAT(written.error().message(), HasSubstr("which was not found"));
+  EXPECT_THAT(testing::ListDirectory(temp_ / "exports"), IsEmpty());
+}
+
+TEST_P(PackageChainTest, PackageMissingAParentIsRefusedNamingIt) {
+  const auto& [kind, ext] = GetParam();
+  fs::create_directories(temp_ / "chain");
+  system_.drives = {{DriveKind::kHardDisk, ControllerKind::kIde, 0, 0,
+                     MakeChain(temp_ / "chain", kind, ext).string()}};
+  Result<fs::path> written = Export();
+  ASSERT_TRUE(written.ok()) << written.error().ToString();
+  const std::string child_ext = ext == ".vhd" ? ".avhd" : ".avhdx";
+  const fs::path snap1 = *written / "Virtual Hard Disks" / ("snap1" + child_ext);
+  // Remove snap1 from the disk and from config.xml: the chain of snap2 is broken.
+  DropFromConfig(*written, "Virtual Hard Disks/snap1");
+  fs::remove(snap1);
+  Result<void> verified = ReadAndVerify(*written);
+  ASSERT_FALSE(verified.ok());
+  EXPECT_THAT(verified.error().message(), HasSubstr("snap2" + child_ext + "' needs its parent"));
+}
+
+TEST_P(PackageChainTest, UnlistedParentInsideThePackageIsRefused) {
+  const auto& [kind, ext] = GetParam();
+  fs::create_directories(temp_ / "chain");
+  system_.drives = {{DriveKind::kHardDisk, ControllerKind::kIde, 0, 0,
+                     MakeChain(temp_ / "chain", kind, ext).string()}};
+  Result<fs::path> written = Export();
+  ASSERT_TRUE(written.ok()) << written.error().ToString();
+  DropFromConfig(*written, "Virtual Hard Disks/base");
+  Result<void> verified = ReadAndVerify(*written);
+  ASSERT_FALSE(verified.ok());
+  EXPECT_THAT(verified.error().message(), HasSubstr("but config.xml does not list it"));
+}
+
+TEST_P(PackageChainTest, ParentLeadingOutOfThePackageIsRefused) {
+  const auto& [kind, ext] = GetParam();
+  fs::create_directories(temp_ / "chain");
+  const fs::path leaf = MakeChain(temp_ / "chain", kind, ext);
+  system_.drives = {{DriveKind::kHardDisk, ControllerKind::kIde, 0, 0, leaf.string()}};
+  Result<fs::path> written = Export();
+  ASSERT_TRUE(written.ok()) << written.error().ToString();
+  const std::string child_ext = ext == ".vhd" ? ".avhd" : ".avhdx";
+  // Point the packaged snap2 at the source's snap1, outside the package (same identity).
+  const fs::path packaged = *written / "Virtual Hard Disks" / ("snap2" + child_ext);
+  fs::remove(*written / "Virtual Hard Disks" / ("snap1" + child_ext));
+  DropFromConfig(*written, "Virtual Hard Disks/snap1");
+  ASSERT_TRUE(disk::RepointParent(packaged, temp_ / "chain" / ("snap1" + child_ext)).ok());
+  Result<Package> package = ReadPackage(*written);
+  ASSERT_TRUE(package.ok()) << package.error().ToString();
+  NullProgress progress;
+  Result<void> verified = VerifyPackage(*package, progress);
+  ASSERT_FALSE(verified.ok());
+  // Refused before its digest or anything through the outside parent is read.
+  EXPECT_THAT(verified.error().message(), HasSubstr("which lies outside"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, PackageChainTest,
+                         ::testing::Values(std::make_pair(QemuDiskKind::kVhdDynamic, std::string(".vhd")),
+                                           std::make_pair(QemuDiskKind::kVhdxDynamic, std::string(".vhdx"))),
+                         [](const auto& info) { return info.param.second == ".vhd" ? "Vhd" : "Vhdx"; });
 
 }  // namespace
 }  // namespace vsm::package

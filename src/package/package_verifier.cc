@@ -4,8 +4,9 @@
 
 #include <set>
 
-#include "disk/disk_image.h"
 #include "disk/copy_batch.h"
+#include "disk/disk_chain.h"
+#include "disk/disk_image.h"
 #include "disk/posix_error.h"
 #include "package/package.h"
 #include "package/package_paths.h"
@@ -71,6 +72,29 @@ Result<void> VerifyDigests(const Package& package, const std::vector<fs::path>& 
   return Ok();
 }
 
+// Every drive's chain, proven link by link (disk::DiskChain): inside the package's disk
+// directory, each parent found, of the identity its child recorded, and listed in config.xml
+// (so that its digest was checked). The first link that fails names the child and the parent.
+Result<void> VerifyPackagedChains(const Package& package, const std::vector<fs::path>& paths) {
+  std::set<fs::path> listed(paths.begin(), paths.end());
+  disk::ChainOptions options;
+  options.confine_to = package.directory / kDisksDirectory;
+  for (const Drive& drive : package.system.drives) {
+    if (drive.kind != DriveKind::kHardDisk || drive.path.empty()) continue;
+    VSM_ASSIGN_OR_RETURN(disk::DiskChain chain, disk::DiskChain::Open(drive.path, options));
+    for (size_t i = 1; i < chain.depth(); ++i) {
+      const fs::path parent = chain.layer(i).path().lexically_normal();
+      if (listed.count(parent) == 0) {
+        return Error::InvalidParameter(fmt::format(
+            "'{}' is the parent of '{}', but config.xml does not list it, so nothing proves its "
+            "content: the package is incomplete or was modified",
+            parent.string(), chain.layer(i - 1).path().string()));
+      }
+    }
+  }
+  return Ok();
+}
+
 // A configuration-only package: the disks stay where the definition names them.
 Result<void> VerifyExternalDisks(const Package& package, Progress& progress) {
   std::vector<std::string> present;
@@ -94,7 +118,9 @@ Result<void> VerifyExternalDisks(const Package& package, Progress& progress) {
   }
   for (const std::string& path : present) {
     if (progress.IsCancelled()) return Cancelled(package);
-    VSM_RETURN_IF_ERROR(disk::InspectDisk(path));
+    // The whole chain: a differencing disk whose parent is gone would read as zeros.
+    Result<disk::DiskChain> chain = disk::DiskChain::Open(path);
+    if (!chain.ok()) return chain.error();
   }
   return Ok();
 }
@@ -108,6 +134,7 @@ Result<void> VerifyPackage(const Package& package, Progress& progress, size_t ma
     VSM_ASSIGN_OR_RETURN(fs::path path, CheckFileShape(package, file));
     paths.push_back(std::move(path));
   }
+  if (package.contains_disks) VSM_RETURN_IF_ERROR(VerifyPackagedChains(package, paths));
   VSM_RETURN_IF_ERROR(VerifyDigests(package, paths, progress, max_parallel));
   if (!package.contains_disks) VSM_RETURN_IF_ERROR(VerifyExternalDisks(package, progress));
   if (progress.IsCancelled()) return Cancelled(package);

@@ -9,9 +9,12 @@
 #include <cerrno>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "disk/copy_batch.h"
+#include "disk/differencing_disk.h"
+#include "disk/disk_chain.h"
 #include "disk/file_copier.h"
 #include "disk/posix_error.h"
 #include "package/config_xml.h"
@@ -51,6 +54,36 @@ Result<void> CheckName(const std::string& name) {
 Error TargetExists(const fs::path& target) {
   return Error::InvalidParameter(fmt::format(
       "'{}' already exists; export to another directory or remove it first", target.string()));
+}
+
+// The files a package must hold for the system's hard disks: every layer of every drive's chain
+// (each chain proven at export time, so that a broken source fails the export instead of
+// producing a package that cannot be imported), each file once even when chains share a base.
+struct ChainFile {
+  fs::path source;
+  std::optional<size_t> parent;  // index of the parent's ChainFile
+};
+
+Result<std::vector<ChainFile>> CollectChainFiles(const SystemDefinition& system) {
+  std::vector<ChainFile> files;
+  std::map<fs::path, size_t> index_of;  // canonical source -> index
+  for (const Drive& drive : system.drives) {
+    if (drive.kind != DriveKind::kHardDisk || drive.path.empty()) continue;
+    VSM_ASSIGN_OR_RETURN(disk::DiskChain chain, disk::DiskChain::Open(drive.path));
+    std::optional<size_t> child;
+    for (size_t i = 0; i < chain.depth(); ++i) {
+      std::error_code ec;
+      const fs::path& path = chain.layer(i).path();
+      fs::path key = fs::weakly_canonical(path, ec);
+      if (ec) key = path;
+      auto [it, inserted] = index_of.emplace(key, files.size());
+      if (inserted) files.push_back({path, std::nullopt});
+      if (child) files[*child].parent = it->second;
+      if (!inserted) break;  // the rest of this chain is already collected
+      child = it->second;
+    }
+  }
+  return files;
 }
 
 Error Cancelled(const SystemDefinition& system) {
@@ -100,15 +133,13 @@ Result<fs::path> Build(const SystemDefinition& system, const fs::path& export_di
   config.files.push_back({PackageFile{exp, exp_size, exp_digest}, "definition", ""});
 
   if (options.copy_vm_state) {
+    VSM_ASSIGN_OR_RETURN(std::vector<ChainFile> chain_files, CollectChainFiles(system));
     std::set<std::string> taken;
-    std::set<std::string> copied_paths;  // a file two drives name is copied once
     std::vector<disk::CopyRequest> copies;
     std::vector<std::string> relatives;
-    for (const Drive& drive : system.drives) {
-      if (drive.kind != DriveKind::kHardDisk || drive.path.empty()) continue;
-      if (!copied_paths.insert(drive.path).second) continue;
-      relatives.push_back(std::string(kDisksDirectory) + "/" + UniqueName(drive.path, taken));
-      copies.push_back({drive.path, staging / relatives.back()});
+    for (const ChainFile& file : chain_files) {
+      relatives.push_back(std::string(kDisksDirectory) + "/" + UniqueName(file.source, taken));
+      copies.push_back({file.source, staging / relatives.back()});
     }
     if (progress.IsCancelled()) return Cancelled(system);
     Result<std::vector<disk::CopyResult>> copied = disk::CopyFilesHashed(
@@ -117,6 +148,18 @@ Result<fs::path> Build(const SystemDefinition& system, const fs::path& export_di
     if (!copied.ok()) {
       if (progress.IsCancelled()) return Cancelled(system);
       return copied.error();
+    }
+    // Each copied child names its parent's copy by a path inside the package. This rewrites a
+    // few header bytes of the copy (never of the source), so the child is hashed again.
+    for (size_t i = 0; i < chain_files.size(); ++i) {
+      if (!chain_files[i].parent) continue;
+      const fs::path& child = copies[i].destination;
+      VSM_RETURN_IF_ERROR(disk::RepointParent(child, copies[*chain_files[i].parent].destination,
+                                              disk::ParentPathStyle::kRelativeOnly));
+      VSM_ASSIGN_OR_RETURN((*copied)[i].digest_hex, disk::HashFile(child, digest, quiet));
+      std::error_code size_ec;
+      (*copied)[i].bytes_hashed = fs::file_size(child, size_ec);
+      if (size_ec) return disk::ErrorFromErrno("cannot examine", child, size_ec.value());
     }
     for (size_t i = 0; i < copies.size(); ++i) {
       config.files.push_back({PackageFile{relatives[i], (*copied)[i].bytes_hashed,

@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "disk/disk_chain.h"
 #include "disk/disk_image.h"
 #include "disk/posix_error.h"
 #include "service/mac_address.h"
@@ -93,8 +94,9 @@ Result<void> CheckSystemFiles(const SystemDefinition& system) {
           "'{}' is a relative path; give the absolute path of the file", drive.path));
     }
     if (drive.kind == DriveKind::kHardDisk) {
-      Result<disk::DiskInfo> info = disk::InspectDisk(path);
-      if (!info.ok()) return info.error();
+      // The whole chain of a differencing disk: without its parent it would read as zeros.
+      Result<disk::DiskChain> chain = disk::DiskChain::Open(path);
+      if (!chain.ok()) return chain.error();
       continue;
     }
     struct stat st;

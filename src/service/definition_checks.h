@@ -25,7 +25,8 @@ Result<void> CheckSystemName(std::string_view name);
 // and network adapters (valid MACs). Does not touch the filesystem.
 Result<void> CheckSystemSettings(const SystemDefinition& system);
 
-// Every hard disk exists and is a valid VHD or VHDX; every ISO exists and is a regular file.
+// Every hard disk exists and is a valid VHD or VHDX, with the whole chain of a differencing disk
+// proven (disk::DiskChain); every ISO exists and is a regular file.
 // Paths must be absolute.
 Result<void> CheckSystemFiles(const SystemDefinition& system);
 
