@@ -16,6 +16,7 @@ namespace {
 constexpr std::string_view kSettingsDefineState = "Msvm_SettingsDefineState";
 constexpr std::string_view kSettingDataComponent = "Msvm_VirtualSystemSettingDataComponent";
 constexpr std::string_view kAffectedJobElement = "Msvm_AffectedJobElement";
+constexpr std::string_view kPreviousSettingData = "Msvm_PreviousSettingData";
 
 // An association instance: its two references are its properties and its keys.
 Instance MakeAssociation(std::string_view class_name, std::string_view first_role,
@@ -134,6 +135,17 @@ std::vector<Instance> MakeAffectedJobElements(const JobRecord& job) {
                           "AffectingElement", ConcreteJobPath(job.id), "CIM_Job")};
 }
 
+std::vector<Instance> MakePreviousSettingData(const std::vector<SnapshotRecord>& snapshots) {
+  std::vector<Instance> instances;
+  for (const SnapshotRecord& snapshot : snapshots) {
+    instances.push_back(MakeAssociation(kPreviousSettingData, "ManagedElement",
+                                        ComputerSystemPath(snapshot.system), "CIM_ManagedElement",
+                                        "SettingData", VirtualSystemSettingDataPath(snapshot.id),
+                                        "CIM_SettingData"));
+  }
+  return instances;
+}
+
 MsvmSettingsDefineStateProvider::MsvmSettingsDefineStateProvider(
     service::VirtualSystemManagementService& service)
     : service_(service) {}
@@ -238,6 +250,53 @@ CimResult<Instance> MsvmAffectedJobElementProvider::GetInstance(const RequestCon
   if (!system.ok()) return msvm::CimErrorFromServiceError(system.error());
   if (!*system) return NotFound(class_name(), path);
   return FindAmong(MakeAffectedJobElements(**job), class_name(), path);
+}
+
+MsvmPreviousSettingDataProvider::MsvmPreviousSettingDataProvider(
+    service::VirtualSystemManagementService& service)
+    : service_(service) {}
+
+CimResult<std::vector<Instance>> MsvmPreviousSettingDataProvider::ForSystem(const Guid& id) {
+  Result<std::optional<SystemDefinition>> system = service_.FindSystem(id);
+  if (!system.ok()) return msvm::CimErrorFromServiceError(system.error());
+  if (!*system) return std::vector<Instance>();
+  Result<std::vector<SnapshotRecord>> snapshots = service_.ListSnapshots(id);
+  if (!snapshots.ok()) return msvm::CimErrorFromServiceError(snapshots.error());
+  return MakePreviousSettingData(*snapshots);
+}
+
+CimResult<std::vector<Instance>> MsvmPreviousSettingDataProvider::EnumerateInstances(
+    const RequestContext& context) {
+  Result<std::vector<SystemDefinition>> systems = service_.ListSystems();
+  if (!systems.ok()) return msvm::CimErrorFromServiceError(systems.error());
+  std::vector<Instance> instances;
+  for (const SystemDefinition& system : *systems) {
+    CimResult<std::vector<Instance>> links = ForSystem(system.id);
+    if (IsError(links)) return links;
+    for (Instance& link : std::get<std::vector<Instance>>(links)) instances.push_back(std::move(link));
+  }
+  return instances;
+}
+
+CimResult<std::vector<Instance>> MsvmPreviousSettingDataProvider::InstancesReferencing(
+    const RequestContext& context, const ObjectPath& source) {
+  if (std::optional<Guid> system = SystemGuidFromPath(source)) return ForSystem(*system);
+  if (std::optional<Guid> snapshot_id = SnapshotGuidFromPath(source)) {
+    Result<std::optional<SnapshotRecord>> snapshot = service_.FindSnapshot(*snapshot_id);
+    if (!snapshot.ok()) return msvm::CimErrorFromServiceError(snapshot.error());
+    if (*snapshot) return MakePreviousSettingData({**snapshot});
+  }
+  return std::vector<Instance>();
+}
+
+CimResult<Instance> MsvmPreviousSettingDataProvider::GetInstance(const RequestContext& context,
+                                                                 const ObjectPath& path) {
+  std::optional<ObjectPath> element = msvm::ValueAsReference(path.FindKey("ManagedElement"));
+  std::optional<Guid> id = element ? SystemGuidFromPath(*element) : std::nullopt;
+  if (!id) return NotFound(class_name(), path);
+  CimResult<std::vector<Instance>> links = ForSystem(*id);
+  if (IsError(links)) return std::get<CimError>(std::move(links));
+  return FindAmong(std::get<std::vector<Instance>>(std::move(links)), class_name(), path);
 }
 
 }  // namespace vsm::cim

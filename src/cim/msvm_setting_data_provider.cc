@@ -23,6 +23,7 @@ constexpr std::string_view kMediaTag = "L";
 
 constexpr uint32_t kIdeControllerCount = 2;
 constexpr uint16_t kSettingTypeCurrent = 3;
+constexpr uint16_t kSettingTypeSnapshot = 5;
 
 std::vector<std::string_view> SplitAtBackslash(std::string_view text) {
   std::vector<std::string_view> parts;
@@ -75,6 +76,37 @@ Instance MakeVirtualSystemSettingData(const SystemDefinition& system) {
   instance.Set("Parent", Value::Null(CimType::kString));
   return instance;
 }
+
+}  // namespace
+
+Instance MakeSnapshotSettingData(const SnapshotRecord& snapshot) {
+  Instance instance = MakeVirtualSystemSettingData(snapshot.configuration);
+  SettingDataId id{.kind = SettingDataId::Kind::kVirtualSystem, .system = snapshot.id};
+  instance.Set("InstanceID", Value::String(FormatSettingDataId(id)));
+  instance.set_path(SettingDataPath(id));
+  instance.Set("SystemName", Value::String(snapshot.system.ToString()));
+  instance.Set("ElementName", Value::String(snapshot.name));
+  instance.Set("Caption", Value::String("Virtual Machine Snapshot Settings"));
+  instance.Set("SettingType", Value::Uint16(kSettingTypeSnapshot));
+  instance.Set("CreationTime", msvm::TimestampValue(snapshot.creation_time));
+  instance.Set("Parent", snapshot.parent.IsNull()
+                             ? Value::Null(CimType::kString)
+                             : Value::String(VirtualSystemSettingDataPath(snapshot.parent).ToString()));
+  return instance;
+}
+
+std::optional<Guid> SnapshotGuidFromPath(const ObjectPath& path) {
+  if (!EqualsIgnoreCase(path.class_name(), SettingDataClassName(SettingDataClass::kVirtualSystem))) {
+    return std::nullopt;
+  }
+  std::optional<std::string> instance_id = msvm::ValueAsString(path.FindKey("InstanceID"));
+  if (!instance_id) return std::nullopt;
+  std::optional<SettingDataId> id = ParseSettingDataId(*instance_id);
+  if (!id || id->kind != SettingDataId::Kind::kVirtualSystem) return std::nullopt;
+  return id->system;
+}
+
+namespace {
 
 Instance MakeGlobalSettingData(const SystemDefinition& system) {
   Instance instance = NewSettingData({.kind = SettingDataId::Kind::kGlobal, .system = system.id});
@@ -327,6 +359,12 @@ CimResult<std::vector<Instance>> MsvmSettingDataProvider::EnumerateInstances(
         instances.push_back(std::move(instance));
       }
     }
+    if (setting_class_ != SettingDataClass::kVirtualSystem) continue;
+    Result<std::vector<SnapshotRecord>> snapshots = service_.ListSnapshots(system.id);
+    if (!snapshots.ok()) return msvm::CimErrorFromServiceError(snapshots.error());
+    for (const SnapshotRecord& snapshot : *snapshots) {
+      instances.push_back(MakeSnapshotSettingData(snapshot));
+    }
   }
   return instances;
 }
@@ -341,6 +379,12 @@ CimResult<Instance> MsvmSettingDataProvider::GetInstance(const RequestContext& c
   }
   Result<std::optional<SystemDefinition>> system = service_.FindSystem(id->system);
   if (!system.ok()) return msvm::CimErrorFromServiceError(system.error());
+  if (!*system && id->kind == SettingDataId::Kind::kVirtualSystem) {
+    // "Microsoft:<GUID>" names either a system's VSSD or a snapshot's.
+    Result<std::optional<SnapshotRecord>> snapshot = service_.FindSnapshot(id->system);
+    if (!snapshot.ok()) return msvm::CimErrorFromServiceError(snapshot.error());
+    if (*snapshot) return MakeSnapshotSettingData(**snapshot);
+  }
   if (!*system) return NoSuchSettingData(class_name(), path);
   // Compared in canonical form, so a GUID written in lower case still finds its instance.
   std::string canonical_id = FormatSettingDataId(*id);

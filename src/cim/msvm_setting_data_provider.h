@@ -13,6 +13,7 @@
 
 #include "cim/provider.h"
 #include "core/guid.h"
+#include "core/snapshot.h"
 #include "core/system_definition.h"
 
 namespace vsm::service {
@@ -90,6 +91,14 @@ ObjectPath VirtualSystemSettingDataPath(const Guid& system);
 // setting data, memory, processor, controllers, drives each followed by its media, adapters.
 std::vector<Instance> MakeSettingData(const SystemDefinition& system);
 
+// A snapshot as Hyper-V presents it: a Msvm_VirtualSystemSettingData with SettingType 5,
+// InstanceID "Microsoft:<snapshot GUID>", SystemName the system's GUID, ElementName the
+// snapshot's name, and Parent the object path (as text) of the parent snapshot's VSSD, or NULL.
+Instance MakeSnapshotSettingData(const SnapshotRecord& snapshot);
+
+// The snapshot a VSSD reference names ("Microsoft:<GUID>"), or nullopt if it names no VSSD.
+std::optional<Guid> SnapshotGuidFromPath(const ObjectPath& path);
+
 class MsvmSettingDataProvider final : public Provider {
  public:
   MsvmSettingDataProvider(service::VirtualSystemManagementService& service,
@@ -97,7 +106,8 @@ class MsvmSettingDataProvider final : public Provider {
 
   std::string_view class_name() const override;
   CimResult<std::vector<Instance>> EnumerateInstances(const RequestContext& context) override;
-  // Parses the InstanceID and reads only the system it names.
+  // Msvm_VirtualSystemSettingData also gives every snapshot of each system.
+  // Parses the InstanceID and reads only the system (or snapshot) it names.
   CimResult<Instance> GetInstance(const RequestContext& context, const ObjectPath& path) override;
 
  private:

@@ -137,17 +137,88 @@ MethodResult InvokeModifyVirtualSystem(const MethodCall& call) {
       {{"ModifiedSettingData", Value::Reference(VirtualSystemSettingDataPath(modified->id))}});
 }
 
+// The virtual system a CIM_ComputerSystem REF parameter `name` names; kInvalidParameter naming
+// the parameter if it is missing (unless `optional`) or names none.
+Result<Guid> SystemReferenceParameter(const MethodCall& call, std::string_view name, bool optional) {
+  std::optional<ObjectPath> path = msvm::ReferenceParameter(call.parameters, name);
+  if (!path) {
+    if (optional) return Guid();
+    return Error::InvalidParameter(fmt::format(
+        "{} is missing; pass the reference of a Msvm_ComputerSystem whose Name is the virtual "
+        "system's GUID",
+        name));
+  }
+  std::optional<Guid> id = SystemGuidFromPath(*path);
+  if (!id) {
+    return Error::InvalidParameter(fmt::format(
+        "{} '{}' does not name a virtual system; its Name key must be the virtual system's GUID",
+        name, path->ToString()));
+  }
+  return *id;
+}
+
+// The snapshot a SnapshotSettingData REF names, by its InstanceID "Microsoft:<GUID>". A missing
+// parameter reaches the service as the null Guid, which it answers with 32773.
+Result<Guid> SnapshotParameter(const MethodCall& call) {
+  std::optional<ObjectPath> path = msvm::ReferenceParameter(call.parameters, "SnapshotSettingData");
+  if (!path) return Guid();
+  std::optional<Guid> id = SnapshotGuidFromPath(*path);
+  if (!id) {
+    return Error::InvalidParameter(fmt::format(
+        "SnapshotSettingData '{}' does not name a snapshot; pass the reference of its "
+        "Msvm_VirtualSystemSettingData, InstanceID \"Microsoft:<GUID>\"",
+        path->ToString()));
+  }
+  return *id;
+}
+
+MethodResult InvokeCreateVirtualSystemSnapshot(const MethodCall& call) {
+  Result<Guid> system = SystemReferenceParameter(call, "SourceSystem", /*optional=*/false);
+  if (!system.ok()) return call.Fail(system.error());
+  service::SnapshotRequest request{
+      .system = *system, .name = msvm::StringParameter(call.parameters, "ElementName").value_or("")};
+  Result<service::SnapshotJob> started =
+      call.service.CreateVirtualSystemSnapshot(call.context.principal, request);
+  if (!started.ok()) return call.Fail(started.error());
+  return msvm::MethodReturn(
+      ReturnCode::kJobStarted,
+      {{"SnapshotSettingData", Value::Reference(VirtualSystemSettingDataPath(started->snapshot))},
+       {"Job", Value::Reference(ConcreteJobPath(started->job.id))}});
+}
+
+MethodResult InvokeApplyVirtualSystemSnapshot(const MethodCall& call) {
+  Result<Guid> system = SystemReferenceParameter(call, "ComputerSystem", /*optional=*/true);
+  if (!system.ok()) return call.Fail(system.error());
+  Result<Guid> snapshot = SnapshotParameter(call);
+  if (!snapshot.ok()) return call.Fail(snapshot.error());
+  Result<JobRecord> job = call.service.ApplyVirtualSystemSnapshot(
+      call.context.principal, {.system = *system, .snapshot = *snapshot});
+  if (!job.ok()) return call.Fail(job.error());
+  return call.JobStarted(*job);
+}
+
+MethodResult InvokeRemoveVirtualSystemSnapshot(const MethodCall& call) {
+  Result<Guid> snapshot = SnapshotParameter(call);
+  if (!snapshot.ok()) return call.Fail(snapshot.error());
+  Result<JobRecord> job = call.service.RemoveVirtualSystemSnapshot(call.context.principal, *snapshot);
+  if (!job.ok()) return call.Fail(job.error());
+  return call.JobStarted(*job);
+}
+
 struct MethodBinding {
   std::string_view name;
   MethodResult (*invoke)(const MethodCall&);
 };
 
 constexpr MethodBinding kManagementServiceMethods[] = {
+    {"ApplyVirtualSystemSnapshot", &InvokeApplyVirtualSystemSnapshot},
+    {"CreateVirtualSystemSnapshot", &InvokeCreateVirtualSystemSnapshot},
     {"DefineVirtualSystem", &InvokeDefineVirtualSystem},
     {"DestroyVirtualSystem", &InvokeDestroyVirtualSystem},
     {"ExportVirtualSystem", &InvokeExportVirtualSystem},
     {"ImportVirtualSystem", &InvokeImportVirtualSystem},
     {"ModifyVirtualSystem", &InvokeModifyVirtualSystem},
+    {"RemoveVirtualSystemSnapshot", &InvokeRemoveVirtualSystemSnapshot},
 };
 
 }  // namespace

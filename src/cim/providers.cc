@@ -24,6 +24,7 @@ std::vector<std::unique_ptr<Provider>> MakeMsvmProviders(
   providers.push_back(std::make_unique<MsvmSettingsDefineStateProvider>(service));
   providers.push_back(std::make_unique<MsvmVirtualSystemSettingDataComponentProvider>(service));
   providers.push_back(std::make_unique<MsvmAffectedJobElementProvider>(service));
+  providers.push_back(std::make_unique<MsvmPreviousSettingDataProvider>(service));
   return providers;
 }
 

@@ -89,6 +89,23 @@ class FaultyRepository final : public store::Repository {
   Result<std::vector<SystemDefinition>> ListSystems() override {
     return Pass(&Repository::ListSystems);
   }
+  Result<void> AddSnapshot(const SnapshotRecord& s) override { return Pass(&Repository::AddSnapshot, s); }
+  Result<void> RemoveSnapshot(const Guid& id) override { return Pass(&Repository::RemoveSnapshot, id); }
+  Result<std::optional<SnapshotRecord>> FindSnapshot(const Guid& id) override {
+    return Pass(&Repository::FindSnapshot, id);
+  }
+  Result<std::vector<SnapshotRecord>> ListSnapshots(const Guid& id) override {
+    return Pass(&Repository::ListSnapshots, id);
+  }
+  Result<void> AddCreatedDisk(const CreatedDisk& disk) override {
+    return Pass(&Repository::AddCreatedDisk, disk);
+  }
+  Result<std::vector<CreatedDisk>> ListCreatedDisks(const Guid& id) override {
+    return Pass(&Repository::ListCreatedDisks, id);
+  }
+  Result<void> CommitSnapshotChange(const store::SnapshotChange& change) override {
+    return Pass(&Repository::CommitSnapshotChange, change);
+  }
   Result<void> SaveJob(const JobRecord& job) override { return Pass(&Repository::SaveJob, job); }
   Result<std::optional<JobRecord>> FindJob(std::string_view id) override {
     return Pass(&Repository::FindJob, id);
@@ -309,7 +326,7 @@ const char* const kAllClasses[] = {
     "Msvm_MemorySettingData",              "Msvm_ProcessorSettingData",
     "Msvm_ResourceAllocationSettingData",  "Msvm_ConcreteJob",
     "Msvm_SettingsDefineState",            "Msvm_VirtualSystemSettingDataComponent",
-    "Msvm_AffectedJobElement",
+    "Msvm_AffectedJobElement",             "Msvm_PreviousSettingData",
 };
 
 // --- The service and the host ------------------------------------------------------------------
@@ -472,7 +489,12 @@ TEST_F(ProvidersTest, SettingDataPresentsTheDefinition) {
 }
 
 TEST_F(ProvidersTest, EveryInstanceIsFoundByItsKeys) {
-  DefineWeb01Guid();
+  Guid id = DefineWeb01Guid();
+  // A snapshot too, for its VSSD and its Msvm_PreviousSettingData.
+  MethodResult snapshot = MustCall(ServicePath(), "CreateVirtualSystemSnapshot",
+                                   {{"SourceSystem", Value::Reference(ComputerSystemPath(id))}});
+  ASSERT_EQ(ReturnValue(snapshot), 4096u);
+  ASSERT_EQ(WaitForJob(Out(snapshot, "Job")->AsReference()).state, JobState::kCompleted);
   // A job too: an import of an empty directory fails in its job.
   fs::create_directories(temp_ / "empty");
   MethodResult import = MustCall(ServicePath(), "ImportVirtualSystem",
@@ -764,6 +786,106 @@ TEST_F(ProvidersTest, ExportStartsAJobThatAffectsTheSystem) {
   EXPECT_EQ(affected[0].Get("AffectedElement")->AsReference(), system);
   EXPECT_EQ(affected[0].Get("AffectingElement")->AsReference(), job_path);
   EXPECT_EQ(MustGet(affected[0].path()).path(), affected[0].path());
+}
+
+// --- Snapshots --------------------------------------------------------------------------------
+
+TEST_F(ProvidersTest, SnapshotsAreSettingDataOfTypeFiveLinkedByPreviousSettingData) {
+  Guid id = DefineWeb01Guid();
+  ObjectPath system = ComputerSystemPath(id);
+  MethodResult first = MustCall(ServicePath(), "CreateVirtualSystemSnapshot",
+                                {{"SourceSystem", Value::Reference(system)}});
+  ASSERT_EQ(ReturnValue(first), 4096u);
+  ASSERT_NE(Out(first, "Job"), nullptr);
+  ASSERT_NE(Out(first, "SnapshotSettingData"), nullptr);
+  JobRecord job = WaitForJob(Out(first, "Job")->AsReference());
+  ASSERT_EQ(job.state, JobState::kCompleted) << job.error_description;
+  EXPECT_EQ(job.type, JobType::kCreateSnapshot);
+  ObjectPath first_path = Out(first, "SnapshotSettingData")->AsReference();
+
+  MethodResult second = MustCall(ServicePath(), "CreateVirtualSystemSnapshot",
+                                 {{"SourceSystem", Value::Reference(system)},
+                                  {"ElementName", Value::String("before upgrade")}});
+  ASSERT_EQ(ReturnValue(second), 4096u);
+  ASSERT_EQ(WaitForJob(Out(second, "Job")->AsReference()).state, JobState::kCompleted);
+  ObjectPath second_path = Out(second, "SnapshotSettingData")->AsReference();
+
+  Instance root = MustGet(first_path);
+  EXPECT_EQ(Text(root, "SettingType"), "5");
+  EXPECT_EQ(Text(root, "SystemName"), id.ToString());
+  EXPECT_THAT(Text(root, "ElementName"), ::testing::StartsWith("web01 - ("));
+  EXPECT_EQ(Text(root, "Parent"), "<null>");
+  EXPECT_THAT(Text(root, "InstanceID"), ::testing::StartsWith("Microsoft:"));
+  Instance child = MustGet(second_path);
+  EXPECT_EQ(Text(child, "ElementName"), "before upgrade");
+  EXPECT_EQ(Text(child, "Parent"), first_path.ToString());
+
+  // The system's own VSSD stays SettingType 3; the enumeration gives all three.
+  EXPECT_EQ(Text(MustGet(VirtualSystemSettingDataPath(id)), "SettingType"), "3");
+  EXPECT_THAT(Enumerate("Msvm_VirtualSystemSettingData"), SizeIs(3));
+
+  std::vector<Instance> previous = Enumerate("Msvm_PreviousSettingData");
+  ASSERT_THAT(previous, SizeIs(2));
+  for (const Instance& link : previous) {
+    EXPECT_EQ(link.Get("ManagedElement")->AsReference(), system);
+    MustGet(link.Get("SettingData")->AsReference());
+    EXPECT_EQ(MustGet(link.path()).path(), link.path());
+  }
+  auto from_system = ProviderFor("Msvm_PreviousSettingData").InstancesReferencing(Context(kAdministrator), system);
+  ASSERT_FALSE(IsError(from_system));
+  EXPECT_THAT(std::get<std::vector<Instance>>(from_system), SizeIs(2));
+  auto from_snapshot =
+      ProviderFor("Msvm_PreviousSettingData").InstancesReferencing(Context(kAdministrator), second_path);
+  ASSERT_FALSE(IsError(from_snapshot));
+  EXPECT_THAT(std::get<std::vector<Instance>>(from_snapshot), SizeIs(1));
+}
+
+TEST_F(ProvidersTest, ApplyAndRemoveSnapshotStartJobs) {
+  Guid id = DefineWeb01Guid();
+  ObjectPath system = ComputerSystemPath(id);
+  MethodResult created = MustCall(ServicePath(), "CreateVirtualSystemSnapshot",
+                                  {{"SourceSystem", Value::Reference(system)}});
+  ASSERT_EQ(WaitForJob(Out(created, "Job")->AsReference()).state, JobState::kCompleted);
+  Value snapshot = *Out(created, "SnapshotSettingData");
+
+  MethodResult applied = MustCall(ServicePath(), "ApplyVirtualSystemSnapshot",
+                                  {{"ComputerSystem", Value::Reference(system)},
+                                   {"SnapshotSettingData", snapshot}});
+  ASSERT_EQ(ReturnValue(applied), 4096u);
+  JobRecord apply_job = WaitForJob(Out(applied, "Job")->AsReference());
+  EXPECT_EQ(apply_job.state, JobState::kCompleted) << apply_job.error_description;
+  EXPECT_EQ(apply_job.type, JobType::kApplySnapshot);
+
+  MethodResult removed = MustCall(ServicePath(), "RemoveVirtualSystemSnapshot",
+                                  {{"SnapshotSettingData", snapshot}});
+  ASSERT_EQ(ReturnValue(removed), 4096u);
+  JobRecord remove_job = WaitForJob(Out(removed, "Job")->AsReference());
+  EXPECT_EQ(remove_job.state, JobState::kCompleted) << remove_job.error_description;
+  EXPECT_EQ(Get(snapshot.AsReference()).index(), 1u);  // CimError: gone
+  EXPECT_THAT(Enumerate("Msvm_PreviousSettingData"), SizeIs(0));
+}
+
+TEST_F(ProvidersTest, SnapshotMethodsAnswerTheServiceCodes) {
+  Guid id = DefineWeb01Guid();
+  EXPECT_EQ(ReturnValue(MustCall(ServicePath(), "CreateVirtualSystemSnapshot", {})), 32773u);
+  EXPECT_EQ(ReturnValue(MustCall(ServicePath(), "CreateVirtualSystemSnapshot",
+                                 {{"SourceSystem", Value::Reference(ComputerSystemPath(Guid::Generate()))}})),
+            32773u);
+  EXPECT_EQ(ReturnValue(MustCall(ServicePath(), "RemoveVirtualSystemSnapshot", {})), 32773u);
+  ObjectPath unknown = VirtualSystemSettingDataPath(Guid::Generate());
+  EXPECT_EQ(ReturnValue(MustCall(ServicePath(), "ApplyVirtualSystemSnapshot",
+                                 {{"SnapshotSettingData", Value::Reference(unknown)}})),
+            32773u);
+  // A reference to a class that is no VSSD is refused, naming it.
+  MethodResult wrong = MustCall(ServicePath(), "RemoveVirtualSystemSnapshot",
+                                {{"SnapshotSettingData", Value::Reference(ComputerSystemPath(id))}});
+  EXPECT_EQ(ReturnValue(wrong), 32773u);
+  SystemDefinition running = **service_.FindSystem(id);
+  running.enabled_state = EnabledState::kEnabled;
+  ASSERT_TRUE(repository_.UpdateSystem(running).ok());
+  EXPECT_EQ(ReturnValue(MustCall(ServicePath(), "CreateVirtualSystemSnapshot",
+                                 {{"SourceSystem", Value::Reference(ComputerSystemPath(id))}})),
+            32775u);
 }
 
 // --- Import and the job ----------------------------------------------------------------------

@@ -51,6 +51,9 @@ struct SystemDefinition {
   // Where the system's files live when it was imported in place: the package directory, which
   // then belongs to this system. Empty for systems defined over existing disks.
   std::string package_directory;
+  // The snapshot the current state derives from (Hyper-V's "Now" sits under it in the snapshot
+  // tree); null when the system has no snapshot or its state derives from none.
+  Guid parent_snapshot;
 
   bool operator==(const SystemDefinition&) const = default;
 };

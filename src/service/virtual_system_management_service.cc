@@ -9,6 +9,7 @@
 #include "service/definition_checks.h"
 #include "service/import_task.h"
 #include "service/mac_address.h"
+#include "service/snapshot_tasks.h"
 #include "store/repository.h"
 
 namespace vsm::service {
@@ -216,6 +217,132 @@ Result<JobRecord> VirtualSystemManagementService::ImportVirtualSystem(const Prin
                                         max_parallel_files](jobs::JobContext& context) {
     return RunImport(repository, directory, generate_new_id, max_parallel_files, context);
   });
+}
+
+Result<SnapshotJob> VirtualSystemManagementService::CreateVirtualSystemSnapshot(
+    const Principal& caller, const SnapshotRequest& request) {
+  VSM_RETURN_IF_ERROR(RequireAdministrator(caller, "CreateVirtualSystemSnapshot"));
+  if (request.system.IsNull()) {
+    return Error::InvalidParameter(
+        "SourceSystem is missing; pass the reference of the virtual system to snapshot");
+  }
+  VSM_ASSIGN_OR_RETURN(auto found, repository_.FindSystem(request.system));
+  if (!found) {
+    return Error::InvalidParameter(
+        fmt::format("virtual system {} does not exist", request.system.ToString()));
+  }
+  if (!request.name.empty()) VSM_RETURN_IF_ERROR(CheckSystemName(request.name));
+  if (found->enabled_state != EnabledState::kDisabled) {
+    return Error::InvalidState(fmt::format(
+        "virtual system '{}' is not off; turn it off before taking a snapshot", found->name));
+  }
+  VSM_ASSIGN_OR_RETURN(auto snapshots, repository_.ListSnapshots(found->id));
+  if (snapshots.size() >= kMaxSnapshotsPerSystem) {
+    return Error::InvalidState(fmt::format(
+        "virtual system '{}' has {} snapshots, the most it may have; remove one first",
+        found->name, snapshots.size()));
+  }
+  Guid snapshot = Guid::Generate();
+  jobs::JobSpec spec;
+  spec.type = JobType::kCreateSnapshot;
+  spec.description = fmt::format("Creating snapshot {} of virtual system '{}' ({})",
+                                 snapshot.ToString(), found->name, found->id.ToString());
+  spec.owner = caller.user;
+  spec.affected_system = found->id;
+  spec.resource_keys = {SystemKey(found->id)};
+  store::Repository& repository = repository_;
+  VSM_ASSIGN_OR_RETURN(
+      JobRecord job,
+      jobs_.Submit(std::move(spec), [&repository, system = found->id, snapshot,
+                                     name = request.name](jobs::JobContext& context) {
+        return RunCreateSnapshot(repository, system, snapshot, name, context);
+      }));
+  return SnapshotJob{std::move(job), snapshot};
+}
+
+Result<JobRecord> VirtualSystemManagementService::ApplyVirtualSystemSnapshot(
+    const Principal& caller, const ApplySnapshotRequest& request) {
+  VSM_RETURN_IF_ERROR(RequireAdministrator(caller, "ApplyVirtualSystemSnapshot"));
+  VSM_ASSIGN_OR_RETURN(SnapshotRecord snapshot, FindSnapshotParameter(request.snapshot));
+  if (!request.system.IsNull() && request.system != snapshot.system) {
+    return Error::InvalidParameter(fmt::format(
+        "snapshot '{}' belongs to virtual system {}, not to {}; pass the system it was taken of",
+        snapshot.name, snapshot.system.ToString(), request.system.ToString()));
+  }
+  VSM_ASSIGN_OR_RETURN(SystemDefinition system, FindSnapshotSystem(snapshot, "applying"));
+  jobs::JobSpec spec;
+  spec.type = JobType::kApplySnapshot;
+  spec.description = fmt::format("Applying snapshot '{}' ({}) to virtual system '{}' ({})",
+                                 snapshot.name, snapshot.id.ToString(), system.name,
+                                 system.id.ToString());
+  spec.owner = caller.user;
+  spec.affected_system = system.id;
+  spec.resource_keys = {SystemKey(system.id)};
+  store::Repository& repository = repository_;
+  return jobs_.Submit(std::move(spec), [&repository, id = snapshot.id](jobs::JobContext& context) {
+    return RunApplySnapshot(repository, id, context);
+  });
+}
+
+Result<JobRecord> VirtualSystemManagementService::RemoveVirtualSystemSnapshot(
+    const Principal& caller, const Guid& snapshot_id) {
+  VSM_RETURN_IF_ERROR(RequireAdministrator(caller, "RemoveVirtualSystemSnapshot"));
+  VSM_ASSIGN_OR_RETURN(SnapshotRecord snapshot, FindSnapshotParameter(snapshot_id));
+  VSM_ASSIGN_OR_RETURN(SystemDefinition system, FindSnapshotSystem(snapshot, "removing"));
+  jobs::JobSpec spec;
+  spec.type = JobType::kRemoveSnapshot;
+  spec.description = fmt::format("Removing snapshot '{}' ({}) of virtual system '{}' ({})",
+                                 snapshot.name, snapshot.id.ToString(), system.name,
+                                 system.id.ToString());
+  spec.owner = caller.user;
+  spec.affected_system = system.id;
+  spec.resource_keys = {SystemKey(system.id)};
+  store::Repository& repository = repository_;
+  return jobs_.Submit(std::move(spec), [&repository, id = snapshot.id](jobs::JobContext& context) {
+    return RunRemoveSnapshot(repository, id, context);
+  });
+}
+
+Result<SnapshotRecord> VirtualSystemManagementService::FindSnapshotParameter(const Guid& id) {
+  if (id.IsNull()) {
+    return Error::InvalidParameter(
+        "SnapshotSettingData is missing; pass the reference of the snapshot's "
+        "Msvm_VirtualSystemSettingData (InstanceID \"Microsoft:<GUID>\")");
+  }
+  VSM_ASSIGN_OR_RETURN(auto found, repository_.FindSnapshot(id));
+  if (!found) {
+    return Error::InvalidParameter(fmt::format(
+        "snapshot {} does not exist; list the system's snapshots to find its Guid", id.ToString()));
+  }
+  return *found;
+}
+
+Result<SystemDefinition> VirtualSystemManagementService::FindSnapshotSystem(
+    const SnapshotRecord& snapshot, std::string_view action) {
+  VSM_ASSIGN_OR_RETURN(auto system, repository_.FindSystem(snapshot.system));
+  if (!system) {
+    return Error::InvalidParameter(fmt::format("virtual system {} of snapshot '{}' does not exist",
+                                               snapshot.system.ToString(), snapshot.name));
+  }
+  if (system->enabled_state != EnabledState::kDisabled) {
+    return Error::InvalidState(fmt::format(
+        "virtual system '{}' is not off; turn it off before {} its snapshot '{}'", system->name,
+        action, snapshot.name));
+  }
+  return *system;
+}
+
+Result<std::vector<SnapshotRecord>> VirtualSystemManagementService::ListSnapshots(const Guid& system) {
+  VSM_ASSIGN_OR_RETURN(auto found, repository_.FindSystem(system));
+  if (!found) {
+    return Error::InvalidParameter(fmt::format("virtual system {} does not exist", system.ToString()));
+  }
+  return repository_.ListSnapshots(system);
+}
+
+Result<std::optional<SnapshotRecord>> VirtualSystemManagementService::FindSnapshot(
+    const Guid& snapshot) {
+  return repository_.FindSnapshot(snapshot);
 }
 
 Result<std::vector<SystemDefinition>> VirtualSystemManagementService::ListSystems() {

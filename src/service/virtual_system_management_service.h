@@ -8,12 +8,14 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/guid.h"
 #include "core/job_record.h"
 #include "core/principal.h"
 #include "core/result.h"
+#include "core/snapshot.h"
 #include "core/system_definition.h"
 #include "disk/copy_batch.h"
 
@@ -52,6 +54,23 @@ struct SystemChanges {
   std::optional<uint32_t> processor_count;
 };
 
+struct SnapshotRequest {
+  Guid system;       // Msvm_ComputerSystem.Name of the system to snapshot
+  std::string name;  // ElementName; empty: Hyper-V's "<system> - (<local time>)"
+};
+
+// A started CreateVirtualSystemSnapshot: the job, and the Guid the snapshot has once the job
+// completes (its VSSD is "Microsoft:<snapshot>").
+struct SnapshotJob {
+  JobRecord job;
+  Guid snapshot;
+};
+
+struct ApplySnapshotRequest {
+  Guid system;    // the system the snapshot belongs to; null: the snapshot's own
+  Guid snapshot;
+};
+
 class VirtualSystemManagementService {
  public:
   VirtualSystemManagementService(store::Repository& repository, jobs::JobManager& jobs,
@@ -63,8 +82,9 @@ class VirtualSystemManagementService {
   // Returns the stored definition. kAccessDenied for a reader.
   Result<SystemDefinition> DefineVirtualSystem(const Principal& caller, SystemDefinition definition);
 
-  // Forgets a system; never deletes a file it did not create. kInvalidParameter if unknown,
-  // kSystemInUse if a job is working on it, kInvalidState if it is running.
+  // Forgets a system and its snapshot records; deletes no file, not even the differencing disks
+  // its snapshots made (the current disks stay a chain that opens). kInvalidParameter if
+  // unknown, kSystemInUse if a job is working on it, kInvalidState if it is running.
   Result<void> DestroyVirtualSystem(const Principal& caller, const Guid& system);
 
   // Applies `changes`. kInvalidParameter if unknown or a value is out of range.
@@ -90,7 +110,27 @@ class VirtualSystemManagementService {
   // its subdirectory: kInvalidParameter naming the subdirectories to pass.
   Result<JobRecord> ImportVirtualSystem(const Principal& caller, const ImportRequest& request);
 
+  // Starts a snapshot job (see RunCreateSnapshot). Checked at once: kAccessDenied; an unknown
+  // system or a name that is not a valid ElementName: kInvalidParameter; a system that is not
+  // off: kInvalidState; a system with kMaxSnapshotsPerSystem snapshots: kInvalidState. A job
+  // already working on the system makes this one fail at once with kSystemInUse.
+  Result<SnapshotJob> CreateVirtualSystemSnapshot(const Principal& caller,
+                                                  const SnapshotRequest& request);
+
+  // Starts a job that makes the snapshot the system's current state (see RunApplySnapshot).
+  // kAccessDenied; an unknown snapshot, or a system that is not the snapshot's:
+  // kInvalidParameter; a system that is not off: kInvalidState.
+  Result<JobRecord> ApplyVirtualSystemSnapshot(const Principal& caller,
+                                               const ApplySnapshotRequest& request);
+
+  // Starts a job that removes the snapshot (see RunRemoveSnapshot). kAccessDenied; an unknown
+  // snapshot: kInvalidParameter; a system that is not off: kInvalidState.
+  Result<JobRecord> RemoveVirtualSystemSnapshot(const Principal& caller, const Guid& snapshot);
+
   // Queries (any role).
+  // The system's snapshots, oldest first; kInvalidParameter if the system does not exist.
+  Result<std::vector<SnapshotRecord>> ListSnapshots(const Guid& system);
+  Result<std::optional<SnapshotRecord>> FindSnapshot(const Guid& snapshot);
   Result<std::vector<SystemDefinition>> ListSystems();
   Result<std::optional<SystemDefinition>> FindSystem(const Guid& system);
   Result<std::vector<JobRecord>> ListJobs();
@@ -104,6 +144,11 @@ class VirtualSystemManagementService {
                                      uint16_t requested_state);
 
  private:
+  // The snapshot a request names: kInvalidParameter if it is null or unknown.
+  Result<SnapshotRecord> FindSnapshotParameter(const Guid& id);
+  // The system of `snapshot`, which must be off (kInvalidState naming `action`).
+  Result<SystemDefinition> FindSnapshotSystem(const SnapshotRecord& snapshot, std::string_view action);
+
   store::Repository& repository_;
   jobs::JobManager& jobs_;
   ServiceOptions options_;

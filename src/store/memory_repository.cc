@@ -10,31 +10,86 @@
 namespace vsm::store {
 namespace {
 
+// The systems, snapshots and created disks: copied whole by CommitSnapshotChange so that a
+// failing part leaves nothing written.
+struct Catalogue {
+  std::map<Guid, SystemDefinition> systems;
+  std::map<Guid, SnapshotRecord> snapshots;
+  std::map<std::string, CreatedDisk> created_disks;
+
+  Result<void> AddSnapshot(const SnapshotRecord& snapshot) {
+    if (!systems.contains(snapshot.system)) return NoSuchSystemError(snapshot.system);
+    auto found = snapshots.find(snapshot.id);
+    if (found != snapshots.end()) return SnapshotExistsError(found->second);
+    if (!snapshot.parent.IsNull()) {
+      auto parent = snapshots.find(snapshot.parent);
+      if (parent == snapshots.end() || parent->second.system != snapshot.system) {
+        return ForeignParentSnapshotError(snapshot);
+      }
+    }
+    snapshots.emplace(snapshot.id, snapshot);
+    return Ok();
+  }
+
+  Result<void> RemoveSnapshot(const Guid& id) {
+    auto found = snapshots.find(id);
+    if (found == snapshots.end()) return NoSuchSnapshotError(id);
+    SnapshotRecord removed = found->second;
+    snapshots.erase(found);
+    for (auto& [child_id, child] : snapshots) {
+      if (child.parent == id) child.parent = removed.parent;
+    }
+    auto system = systems.find(removed.system);
+    if (system != systems.end() && system->second.parent_snapshot == id) {
+      system->second.parent_snapshot = removed.parent;
+    }
+    return Ok();
+  }
+
+  Result<void> UpdateSystem(const SystemDefinition& system) {
+    auto found = systems.find(system.id);
+    if (found == systems.end()) return NoSuchSystemError(system.id);
+    found->second = system;
+    return Ok();
+  }
+
+  Result<void> AddCreatedDisk(const CreatedDisk& disk) {
+    if (!systems.contains(disk.system)) return NoSuchSystemError(disk.system);
+    if (created_disks.contains(disk.path)) return CreatedDiskExistsError(disk.path);
+    created_disks.emplace(disk.path, disk);
+    return Ok();
+  }
+
+  void RemoveSystem(const Guid& id) {
+    systems.erase(id);
+    std::erase_if(snapshots, [&](const auto& entry) { return entry.second.system == id; });
+    std::erase_if(created_disks, [&](const auto& entry) { return entry.second.system == id; });
+  }
+};
+
 class MemoryRepository final : public Repository {
  public:
   Result<void> AddSystem(const SystemDefinition& system) override {
     std::lock_guard lock(mutex_);
-    auto found = systems_.find(system.id);
-    if (found != systems_.end()) return SystemExistsError(found->second);
-    systems_.emplace(system.id, system);
+    auto found = catalogue_.systems.find(system.id);
+    if (found != catalogue_.systems.end()) return SystemExistsError(found->second);
+    catalogue_.systems.emplace(system.id, system);
     return Ok();
   }
   Result<void> UpdateSystem(const SystemDefinition& system) override {
     std::lock_guard lock(mutex_);
-    auto found = systems_.find(system.id);
-    if (found == systems_.end()) return NoSuchSystemError(system.id);
-    found->second = system;
-    return Ok();
+    return catalogue_.UpdateSystem(system);
   }
   Result<void> RemoveSystem(const Guid& id) override {
     std::lock_guard lock(mutex_);
-    if (systems_.erase(id) == 0) return NoSuchSystemError(id);
+    if (!catalogue_.systems.contains(id)) return NoSuchSystemError(id);
+    catalogue_.RemoveSystem(id);
     return Ok();
   }
   Result<std::optional<SystemDefinition>> FindSystem(const Guid& id) override {
     std::lock_guard lock(mutex_);
-    auto found = systems_.find(id);
-    if (found == systems_.end()) return std::optional<SystemDefinition>();
+    auto found = catalogue_.systems.find(id);
+    if (found == catalogue_.systems.end()) return std::optional<SystemDefinition>();
     return std::optional<SystemDefinition>(found->second);
   }
   Result<std::vector<SystemDefinition>> FindSystemsByName(std::string_view name) override {
@@ -49,13 +104,71 @@ class MemoryRepository final : public Repository {
     return std::optional<SystemDefinition>(found->front());
   }
   Result<std::vector<SystemDefinition>> FindSystemsUsingFile(std::string_view path) override {
-    return Select([&](const SystemDefinition& s) {
+    auto uses = [&](const SystemDefinition& s) {
       return std::any_of(s.drives.begin(), s.drives.end(),
                          [&](const Drive& d) { return d.path == path; });
+    };
+    return Select([&](const SystemDefinition& s) {
+      if (uses(s)) return true;
+      return std::any_of(catalogue_.snapshots.begin(), catalogue_.snapshots.end(),
+                         [&](const auto& entry) {
+                           return entry.second.system == s.id && uses(entry.second.configuration);
+                         });
     });
   }
   Result<std::vector<SystemDefinition>> ListSystems() override {
     return Select([](const SystemDefinition&) { return true; });
+  }
+
+  Result<void> AddSnapshot(const SnapshotRecord& snapshot) override {
+    std::lock_guard lock(mutex_);
+    return catalogue_.AddSnapshot(snapshot);
+  }
+  Result<void> RemoveSnapshot(const Guid& id) override {
+    std::lock_guard lock(mutex_);
+    return catalogue_.RemoveSnapshot(id);
+  }
+  Result<std::optional<SnapshotRecord>> FindSnapshot(const Guid& id) override {
+    std::lock_guard lock(mutex_);
+    auto found = catalogue_.snapshots.find(id);
+    if (found == catalogue_.snapshots.end()) return std::optional<SnapshotRecord>();
+    return std::optional<SnapshotRecord>(found->second);
+  }
+  Result<std::vector<SnapshotRecord>> ListSnapshots(const Guid& system) override {
+    std::lock_guard lock(mutex_);
+    std::vector<SnapshotRecord> selected;
+    for (const auto& [id, snapshot] : catalogue_.snapshots) {
+      if (snapshot.system == system) selected.push_back(snapshot);
+    }
+    std::sort(selected.begin(), selected.end(), [](const SnapshotRecord& a, const SnapshotRecord& b) {
+      return std::tie(a.creation_time, a.id) < std::tie(b.creation_time, b.id);
+    });
+    return selected;
+  }
+  Result<void> AddCreatedDisk(const CreatedDisk& disk) override {
+    std::lock_guard lock(mutex_);
+    return catalogue_.AddCreatedDisk(disk);
+  }
+  Result<std::vector<CreatedDisk>> ListCreatedDisks(const Guid& system) override {
+    std::lock_guard lock(mutex_);
+    std::vector<CreatedDisk> selected;
+    for (const auto& [path, disk] : catalogue_.created_disks) {
+      if (disk.system == system) selected.push_back(disk);
+    }
+    return selected;
+  }
+  Result<void> CommitSnapshotChange(const SnapshotChange& change) override {
+    std::lock_guard lock(mutex_);
+    Catalogue next = catalogue_;
+    for (const std::string& path : change.remove_disks) {
+      if (next.created_disks.erase(path) == 0) return NoSuchCreatedDiskError(path);
+    }
+    if (change.remove_snapshot) VSM_RETURN_IF_ERROR(next.RemoveSnapshot(*change.remove_snapshot));
+    if (change.add_snapshot) VSM_RETURN_IF_ERROR(next.AddSnapshot(*change.add_snapshot));
+    if (change.system) VSM_RETURN_IF_ERROR(next.UpdateSystem(*change.system));
+    for (const CreatedDisk& disk : change.add_disks) VSM_RETURN_IF_ERROR(next.AddCreatedDisk(disk));
+    catalogue_ = std::move(next);
+    return Ok();
   }
 
   Result<void> SaveJob(const JobRecord& job) override {
@@ -112,7 +225,7 @@ class MemoryRepository final : public Repository {
   Result<std::vector<SystemDefinition>> Select(Predicate keep) {
     std::lock_guard lock(mutex_);
     std::vector<SystemDefinition> selected;
-    for (const auto& [id, system] : systems_) {
+    for (const auto& [id, system] : catalogue_.systems) {
       if (keep(system)) selected.push_back(system);
     }
     std::sort(selected.begin(), selected.end(), [](const SystemDefinition& a, const SystemDefinition& b) {
@@ -122,7 +235,7 @@ class MemoryRepository final : public Repository {
   }
 
   std::mutex mutex_;
-  std::map<Guid, SystemDefinition> systems_ GUARDED_BY(mutex_);
+  Catalogue catalogue_ GUARDED_BY(mutex_);
   std::map<std::string, JobRecord> jobs_ GUARDED_BY(mutex_);
   std::map<std::string, UserRecord> users_ GUARDED_BY(mutex_);
 };

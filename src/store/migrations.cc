@@ -72,6 +72,56 @@ const std::vector<const char*>& Migrations() {
         password_hash TEXT NOT NULL
       );
       )sql",
+      // 2: snapshots (each with the system's definition as it was), the disks vsm created, and
+      // the snapshot a system's current state derives from. UpdateSystem updates systems rows in
+      // place, so the cascades below fire only when a system is removed.
+      R"sql(
+      ALTER TABLE systems ADD COLUMN parent_snapshot TEXT NOT NULL DEFAULT '';
+      CREATE TABLE snapshots (
+        guid TEXT PRIMARY KEY,
+        system_guid TEXT NOT NULL REFERENCES systems(guid) ON DELETE CASCADE,
+        parent_guid TEXT NOT NULL,
+        name TEXT NOT NULL,
+        creation_time_us INTEGER NOT NULL,
+        config_name TEXT NOT NULL,
+        enabled_state INTEGER NOT NULL,
+        memory_mb INTEGER NOT NULL,
+        processor_count INTEGER NOT NULL,
+        scsi_controller_count INTEGER NOT NULL,
+        notes TEXT NOT NULL,
+        bios_guid TEXT NOT NULL,
+        config_creation_time_us INTEGER NOT NULL,
+        package_directory TEXT NOT NULL,
+        config_parent_snapshot TEXT NOT NULL
+      );
+      CREATE INDEX snapshots_by_system ON snapshots(system_guid, creation_time_us, guid);
+      CREATE INDEX snapshots_by_parent ON snapshots(parent_guid);
+      CREATE TABLE snapshot_drives (
+        snapshot_guid TEXT NOT NULL REFERENCES snapshots(guid) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        kind INTEGER NOT NULL,
+        controller INTEGER NOT NULL,
+        controller_index INTEGER NOT NULL,
+        slot INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        PRIMARY KEY (snapshot_guid, ordinal)
+      );
+      CREATE INDEX snapshot_drives_by_path ON snapshot_drives(path);
+      CREATE TABLE snapshot_network_adapters (
+        snapshot_guid TEXT NOT NULL REFERENCES snapshots(guid) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        switch_name TEXT NOT NULL,
+        mac_address TEXT NOT NULL,
+        static_mac INTEGER NOT NULL,
+        PRIMARY KEY (snapshot_guid, ordinal)
+      );
+      CREATE TABLE created_disks (
+        path TEXT PRIMARY KEY,
+        parent_path TEXT NOT NULL,
+        system_guid TEXT NOT NULL REFERENCES systems(guid) ON DELETE CASCADE
+      );
+      CREATE INDEX created_disks_by_system ON created_disks(system_guid, path);
+      )sql",
   };
   return kMigrations;
 }

@@ -14,6 +14,7 @@
 #include "core/job_record.h"
 #include "core/principal.h"
 #include "core/result.h"
+#include "core/snapshot.h"
 #include "core/system_definition.h"
 
 namespace vsm::store {
@@ -25,6 +26,17 @@ struct UserRecord {
   bool operator==(const UserRecord&) const = default;
 };
 
+// The catalogue changes of one snapshot operation, written in one transaction in this order:
+// remove_disks, remove_snapshot, add_snapshot, system, add_disks. On any error nothing is
+// written.
+struct SnapshotChange {
+  std::vector<std::string> remove_disks;    // paths of CreatedDisk records to forget
+  std::optional<Guid> remove_snapshot;      // as RemoveSnapshot
+  std::optional<SnapshotRecord> add_snapshot;  // as AddSnapshot
+  std::optional<SystemDefinition> system;   // as UpdateSystem
+  std::vector<CreatedDisk> add_disks;       // as AddCreatedDisk
+};
+
 class Repository {
  public:
   virtual ~Repository() = default;
@@ -34,19 +46,40 @@ class Repository {
   // Registers `system` with its drives and adapters. kSystemInUse naming the system if its Guid
   // is taken.
   virtual Result<void> AddSystem(const SystemDefinition& system) = 0;
-  // Replaces the stored definition with the same Guid. kInvalidParameter if there is none.
+  // Replaces the stored definition with the same Guid (its snapshots and created disks stay).
+  // kInvalidParameter if there is none.
   virtual Result<void> UpdateSystem(const SystemDefinition& system) = 0;
-  // Forgets a system. kInvalidParameter if there is none.
+  // Forgets a system with its snapshot records and CreatedDisk records (never a file).
+  // kInvalidParameter if there is none.
   virtual Result<void> RemoveSystem(const Guid& id) = 0;
   virtual Result<std::optional<SystemDefinition>> FindSystem(const Guid& id) = 0;
   virtual Result<std::vector<SystemDefinition>> FindSystemsByName(std::string_view name) = 0;
   // The system whose package_directory is exactly `directory`, if any.
   virtual Result<std::optional<SystemDefinition>> FindSystemByPackageDirectory(
       std::string_view directory) = 0;
-  // The systems that have a drive whose path is exactly `path`.
+  // The systems that have a drive, or a snapshot with a drive, whose path is exactly `path`.
   virtual Result<std::vector<SystemDefinition>> FindSystemsUsingFile(std::string_view path) = 0;
   // Every system, ordered by name then Guid.
   virtual Result<std::vector<SystemDefinition>> ListSystems() = 0;
+
+  // Snapshots.
+  // Records `snapshot`. kInvalidParameter if its system does not exist, its Guid is taken, or its
+  // parent is not a snapshot of the same system.
+  virtual Result<void> AddSnapshot(const SnapshotRecord& snapshot) = 0;
+  // Forgets a snapshot: its child snapshots get its parent as theirs, and so does its system's
+  // parent_snapshot if it named this one. kInvalidParameter if there is none.
+  virtual Result<void> RemoveSnapshot(const Guid& id) = 0;
+  virtual Result<std::optional<SnapshotRecord>> FindSnapshot(const Guid& id) = 0;
+  // The snapshots of `system`, oldest first (then by Guid).
+  virtual Result<std::vector<SnapshotRecord>> ListSnapshots(const Guid& system) = 0;
+  // Records a disk vsm created. kInvalidParameter if its system does not exist or the path is
+  // already recorded.
+  virtual Result<void> AddCreatedDisk(const CreatedDisk& disk) = 0;
+  // The disks vsm created for `system`, ordered by path.
+  virtual Result<std::vector<CreatedDisk>> ListCreatedDisks(const Guid& system) = 0;
+  // Writes every part of `change` in one transaction (see SnapshotChange); the errors are those
+  // of the parts, plus kInvalidParameter for a remove_disks path that is not recorded.
+  virtual Result<void> CommitSnapshotChange(const SnapshotChange& change) = 0;
 
   // Jobs.
   // Inserts or replaces the record with the same id.

@@ -158,6 +158,187 @@ TEST_P(RepositoryContractTest, Users) {
   EXPECT_EQ(repository_->RemoveUser("admin").error().code(), ReturnCode::kInvalidParameter);
 }
 
+SnapshotRecord SampleSnapshot(const SystemDefinition& system, const Guid& parent = Guid()) {
+  SnapshotRecord snapshot;
+  snapshot.id = Guid::Generate();
+  snapshot.system = system.id;
+  snapshot.parent = parent;
+  snapshot.name = system.name + " - (3/14/2024 - 10:22:05 AM)";
+  snapshot.creation_time = Now();
+  snapshot.configuration = system;
+  snapshot.configuration.parent_snapshot = parent;
+  for (Drive& drive : snapshot.configuration.drives) {
+    if (drive.kind == DriveKind::kHardDisk) drive.path += "-frozen-" + snapshot.id.ToString();
+  }
+  return snapshot;
+}
+
+TEST_P(RepositoryContractTest, SnapshotRoundTripsAndIsListedBySystem) {
+  SystemDefinition system = SampleSystem("web01");
+  SystemDefinition other = SampleSystem("db01");
+  ASSERT_TRUE(repository_->AddSystem(system).ok());
+  ASSERT_TRUE(repository_->AddSystem(other).ok());
+  SnapshotRecord first = SampleSnapshot(system);
+  SnapshotRecord second = SampleSnapshot(system, first.id);
+  second.creation_time = first.creation_time + std::chrono::seconds(1);
+  ASSERT_TRUE(repository_->AddSnapshot(first).ok());
+  ASSERT_TRUE(repository_->AddSnapshot(second).ok());
+  ASSERT_TRUE(repository_->AddSnapshot(SampleSnapshot(other)).ok());
+
+  auto found = repository_->FindSnapshot(second.id);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ(**found, second);
+  EXPECT_FALSE(repository_->FindSnapshot(Guid::Generate())->has_value());
+  auto listed = *repository_->ListSnapshots(system.id);
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0], first);  // oldest first
+  EXPECT_EQ(listed[1], second);
+  EXPECT_TRUE(repository_->ListSnapshots(Guid::Generate())->empty());
+
+  // A frozen file counts as used by the system, so no other system can be defined over it.
+  auto users = *repository_->FindSystemsUsingFile(first.configuration.drives[0].path);
+  ASSERT_EQ(users.size(), 1u);
+  EXPECT_EQ(users[0].id, system.id);
+}
+
+TEST_P(RepositoryContractTest, BadSnapshotIsInvalidParameterAndWritesNothing) {
+  SystemDefinition system = SampleSystem("web01");
+  SystemDefinition other = SampleSystem("db01");
+  ASSERT_TRUE(repository_->AddSystem(system).ok());
+  ASSERT_TRUE(repository_->AddSystem(other).ok());
+  SnapshotRecord snapshot = SampleSnapshot(system);
+  ASSERT_TRUE(repository_->AddSnapshot(snapshot).ok());
+
+  SnapshotRecord orphan = SampleSnapshot(SampleSystem("ghost"));
+  Result<void> no_system = repository_->AddSnapshot(orphan);
+  ASSERT_FALSE(no_system.ok());
+  EXPECT_EQ(no_system.error().code(), ReturnCode::kInvalidParameter);
+  EXPECT_THAT(no_system.error().message(), HasSubstr(orphan.system.ToString()));
+
+  SnapshotRecord duplicate = SampleSnapshot(system);
+  duplicate.id = snapshot.id;
+  Result<void> taken = repository_->AddSnapshot(duplicate);
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.error().code(), ReturnCode::kInvalidParameter);
+  EXPECT_THAT(taken.error().message(), HasSubstr("already exists"));
+
+  SnapshotRecord foreign = SampleSnapshot(other, snapshot.id);  // parent belongs to web01
+  Result<void> wrong_parent = repository_->AddSnapshot(foreign);
+  ASSERT_FALSE(wrong_parent.ok());
+  EXPECT_EQ(wrong_parent.error().code(), ReturnCode::kInvalidParameter);
+  EXPECT_THAT(wrong_parent.error().message(), HasSubstr(snapshot.id.ToString()));
+
+  EXPECT_EQ(repository_->ListSnapshots(system.id)->size(), 1u);
+  EXPECT_TRUE(repository_->ListSnapshots(other.id)->empty());
+  EXPECT_EQ(repository_->RemoveSnapshot(Guid::Generate()).error().code(),
+            ReturnCode::kInvalidParameter);
+}
+
+TEST_P(RepositoryContractTest, RemoveSnapshotReparentsChildrenAndSystem) {
+  SystemDefinition system = SampleSystem("web01");
+  ASSERT_TRUE(repository_->AddSystem(system).ok());
+  SnapshotRecord root = SampleSnapshot(system);
+  SnapshotRecord middle = SampleSnapshot(system, root.id);
+  SnapshotRecord left = SampleSnapshot(system, middle.id);
+  SnapshotRecord right = SampleSnapshot(system, middle.id);
+  for (const auto& s : {root, middle, left, right}) ASSERT_TRUE(repository_->AddSnapshot(s).ok());
+  system.parent_snapshot = middle.id;
+  ASSERT_TRUE(repository_->UpdateSystem(system).ok());
+
+  ASSERT_TRUE(repository_->RemoveSnapshot(middle.id).ok());
+  EXPECT_FALSE(repository_->FindSnapshot(middle.id)->has_value());
+  EXPECT_EQ((*repository_->FindSnapshot(left.id))->parent, root.id);
+  EXPECT_EQ((*repository_->FindSnapshot(right.id))->parent, root.id);
+  EXPECT_EQ((*repository_->FindSystem(system.id))->parent_snapshot, root.id);
+
+  ASSERT_TRUE(repository_->RemoveSnapshot(root.id).ok());
+  EXPECT_TRUE((*repository_->FindSnapshot(left.id))->parent.IsNull());
+  EXPECT_TRUE((*repository_->FindSystem(system.id))->parent_snapshot.IsNull());
+}
+
+TEST_P(RepositoryContractTest, UpdateSystemKeepsSnapshotsAndRemoveSystemForgetsThem) {
+  SystemDefinition system = SampleSystem("web01");
+  ASSERT_TRUE(repository_->AddSystem(system).ok());
+  SnapshotRecord snapshot = SampleSnapshot(system);
+  ASSERT_TRUE(repository_->AddSnapshot(snapshot).ok());
+  CreatedDisk disk{"/disks/web01_" + snapshot.id.ToString() + ".avhdx", "/disks/web01.vhdx", system.id};
+  ASSERT_TRUE(repository_->AddCreatedDisk(disk).ok());
+
+  system.parent_snapshot = snapshot.id;
+  system.drives[0].path = disk.path;
+  system.notes = "changed";
+  ASSERT_TRUE(repository_->UpdateSystem(system).ok());
+  EXPECT_EQ(**repository_->FindSystem(system.id), system);
+  EXPECT_EQ(**repository_->FindSnapshot(snapshot.id), snapshot);
+  EXPECT_THAT(*repository_->ListCreatedDisks(system.id), ::testing::ElementsAre(disk));
+
+  ASSERT_TRUE(repository_->RemoveSystem(system.id).ok());
+  EXPECT_FALSE(repository_->FindSnapshot(snapshot.id)->has_value());
+  EXPECT_TRUE(repository_->ListCreatedDisks(system.id)->empty());
+  EXPECT_TRUE(repository_->FindSystemsUsingFile(snapshot.configuration.drives[0].path)->empty());
+}
+
+TEST_P(RepositoryContractTest, CreatedDisksRejectDuplicatesAndUnknownSystems) {
+  SystemDefinition system = SampleSystem("web01");
+  ASSERT_TRUE(repository_->AddSystem(system).ok());
+  CreatedDisk disk{"/disks/a.avhdx", "/disks/a.vhdx", system.id};
+  ASSERT_TRUE(repository_->AddCreatedDisk(disk).ok());
+  Result<void> again = repository_->AddCreatedDisk(disk);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code(), ReturnCode::kInvalidParameter);
+  EXPECT_THAT(again.error().message(), HasSubstr("/disks/a.avhdx"));
+  Result<void> orphan = repository_->AddCreatedDisk({"/disks/b.avhdx", "/disks/b.vhdx", Guid::Generate()});
+  ASSERT_FALSE(orphan.ok());
+  EXPECT_EQ(orphan.error().code(), ReturnCode::kInvalidParameter);
+  EXPECT_EQ(repository_->ListCreatedDisks(system.id)->size(), 1u);
+}
+
+TEST_P(RepositoryContractTest, SnapshotChangeIsAllOrNothing) {
+  SystemDefinition system = SampleSystem("web01");
+  ASSERT_TRUE(repository_->AddSystem(system).ok());
+  CreatedDisk existing{"/disks/old.avhdx", "/disks/web01.vhdx", system.id};
+  ASSERT_TRUE(repository_->AddCreatedDisk(existing).ok());
+
+  SnapshotRecord snapshot = SampleSnapshot(system);
+  SystemDefinition moved = system;
+  moved.parent_snapshot = snapshot.id;
+  moved.drives[0].path = "/disks/new.avhdx";
+  SnapshotChange failing{.remove_disks = {existing.path},
+                         .add_snapshot = snapshot,
+                         .system = moved,
+                         .add_disks = {{"/disks/new.avhdx", "/disks/web01.vhdx", system.id},
+                                       {"/disks/new.avhdx", "/disks/web01.vhdx", system.id}}};
+  Result<void> failed = repository_->CommitSnapshotChange(failing);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code(), ReturnCode::kInvalidParameter);
+  EXPECT_FALSE(repository_->FindSnapshot(snapshot.id)->has_value());
+  EXPECT_EQ(**repository_->FindSystem(system.id), system);
+  EXPECT_THAT(*repository_->ListCreatedDisks(system.id), ::testing::ElementsAre(existing));
+
+  Result<void> unknown_disk = repository_->CommitSnapshotChange({.remove_disks = {"/nowhere.avhdx"}});
+  ASSERT_FALSE(unknown_disk.ok());
+  EXPECT_THAT(unknown_disk.error().message(), HasSubstr("/nowhere.avhdx"));
+
+  failing.add_disks.pop_back();
+  ASSERT_TRUE(repository_->CommitSnapshotChange(failing).ok());
+  EXPECT_EQ(**repository_->FindSnapshot(snapshot.id), snapshot);
+  EXPECT_EQ(**repository_->FindSystem(system.id), moved);
+  EXPECT_THAT(*repository_->ListCreatedDisks(system.id),
+              ::testing::ElementsAre(CreatedDisk{"/disks/new.avhdx", "/disks/web01.vhdx", system.id}));
+
+  // Remove and re-point in one change, as RemoveVirtualSystemSnapshot does after a merge.
+  SystemDefinition merged = moved;
+  merged.drives[0].path = system.drives[0].path;
+  merged.parent_snapshot = Guid();
+  ASSERT_TRUE(repository_->CommitSnapshotChange({.remove_disks = {"/disks/new.avhdx"},
+                                                 .remove_snapshot = snapshot.id,
+                                                 .system = merged})
+                  .ok());
+  EXPECT_EQ(**repository_->FindSystem(system.id), merged);
+  EXPECT_TRUE(repository_->ListSnapshots(system.id)->empty());
+  EXPECT_TRUE(repository_->ListCreatedDisks(system.id)->empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Implementations, RepositoryContractTest, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "Sqlite" : "InMemory"; });
 
@@ -165,14 +346,18 @@ TEST(SqliteRepositoryTest, PersistsAcrossReopen) {
   testing::TempDir temp;
   SystemDefinition system = SampleSystem("web01");
   JobRecord job = SampleJob();
+  SnapshotRecord snapshot = SampleSnapshot(system);
+  system.parent_snapshot = snapshot.id;
   {
     auto repository = *OpenSqliteRepository(temp / "vsm.db");
     ASSERT_TRUE(repository->AddSystem(system).ok());
     ASSERT_TRUE(repository->SaveJob(job).ok());
+    ASSERT_TRUE(repository->AddSnapshot(snapshot).ok());
   }
   auto reopened = *OpenSqliteRepository(temp / "vsm.db");
   EXPECT_EQ(**reopened->FindSystem(system.id), system);
   EXPECT_EQ(**reopened->FindJob(job.id), job);
+  EXPECT_EQ(**reopened->FindSnapshot(snapshot.id), snapshot);
 }
 
 TEST(SqliteRepositoryTest, RefusesMissingDirectoryAndNewerSchema) {
@@ -224,6 +409,11 @@ TEST(SqliteRepositoryTest, LookupsUseIndexesAtTenThousandSystems) {
   EXPECT_THAT(plan("SELECT * FROM systems WHERE guid IN (SELECT system_guid FROM drives WHERE path = 'x')"),
               Not(HasSubstr("SCAN drives")));
   EXPECT_THAT(plan("SELECT * FROM drives WHERE system_guid = 'x'"), Not(HasSubstr("SCAN drives")));
+  EXPECT_THAT(plan("SELECT * FROM snapshots WHERE system_guid = 'x' ORDER BY creation_time_us, guid"),
+              Not(HasSubstr("SCAN snapshots")));
+  EXPECT_THAT(plan("SELECT s.system_guid FROM snapshot_drives d JOIN snapshots s ON s.guid = "
+                   "d.snapshot_guid WHERE d.path = 'x'"),
+              Not(HasSubstr("SCAN snapshot_drives")));
   sqlite3_close(db);
 }
 

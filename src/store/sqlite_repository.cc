@@ -25,7 +25,16 @@ TimePoint FromMicros(int64_t us) { return TimePoint(std::chrono::microseconds(us
 
 constexpr char kSystemColumns[] =
     "guid, name, enabled_state, memory_mb, processor_count, scsi_controller_count, notes, "
-    "bios_guid, creation_time_us, package_directory";
+    "bios_guid, creation_time_us, package_directory, parent_snapshot";
+
+constexpr char kSnapshotColumns[] =
+    "guid, system_guid, parent_guid, name, creation_time_us, config_name, enabled_state, "
+    "memory_mb, processor_count, scsi_controller_count, notes, bios_guid, "
+    "config_creation_time_us, package_directory, config_parent_snapshot";
+
+// A Guid column: '' for the null Guid.
+std::string GuidText(const Guid& id) { return id.IsNull() ? std::string() : id.ToString(); }
+Guid GuidFromText(const std::string& text) { return Guid::Parse(text).value_or(Guid()); }
 
 // One prepared statement in use: bound, stepped, then reset for the next user.
 class Statement {
@@ -84,8 +93,8 @@ class SqliteRepository final : public Repository {
     return InTransaction([&]() -> Result<void> {
       VSM_ASSIGN_OR_RETURN(auto existing, LoadSystemLocked(system.id));
       if (!existing) return NoSuchSystemError(system.id);
-      VSM_RETURN_IF_ERROR(Run("DELETE FROM systems WHERE guid = ?1", system.id.ToString()));
-      return WriteSystemLocked(system);
+      // In place, not delete and insert: the system's snapshots and created disks cascade on delete.
+      return WriteSystemLocked(system, /*replace=*/true);
     });
   }
 
@@ -128,7 +137,8 @@ class SqliteRepository final : public Repository {
     std::lock_guard lock(mutex_);
     return LoadSystemsLocked(
         fmt::format("SELECT {} FROM systems WHERE guid IN (SELECT system_guid FROM drives WHERE "
-                    "path = ?1) ORDER BY name, guid",
+                    "path = ?1) OR guid IN (SELECT s.system_guid FROM snapshot_drives d JOIN "
+                    "snapshots s ON s.guid = d.snapshot_guid WHERE d.path = ?1) ORDER BY name, guid",
                     kSystemColumns),
         path);
   }
@@ -137,6 +147,72 @@ class SqliteRepository final : public Repository {
     std::lock_guard lock(mutex_);
     return LoadSystemsLocked(fmt::format("SELECT {} FROM systems ORDER BY name, guid", kSystemColumns),
                              std::nullopt);
+  }
+
+  Result<void> AddSnapshot(const SnapshotRecord& snapshot) override {
+    std::lock_guard lock(mutex_);
+    return InTransaction([&]() { return AddSnapshotLocked(snapshot); });
+  }
+
+  Result<void> RemoveSnapshot(const Guid& id) override {
+    std::lock_guard lock(mutex_);
+    return InTransaction([&]() { return RemoveSnapshotLocked(id); });
+  }
+
+  Result<std::optional<SnapshotRecord>> FindSnapshot(const Guid& id) override {
+    std::lock_guard lock(mutex_);
+    VSM_ASSIGN_OR_RETURN(auto snapshots,
+                         LoadSnapshotsLocked(fmt::format("SELECT {} FROM snapshots WHERE guid = ?1",
+                                                         kSnapshotColumns),
+                                             id.ToString()));
+    if (snapshots.empty()) return std::optional<SnapshotRecord>();
+    return std::optional<SnapshotRecord>(std::move(snapshots.front()));
+  }
+
+  Result<std::vector<SnapshotRecord>> ListSnapshots(const Guid& system) override {
+    std::lock_guard lock(mutex_);
+    return LoadSnapshotsLocked(
+        fmt::format("SELECT {} FROM snapshots WHERE system_guid = ?1 ORDER BY creation_time_us, guid",
+                    kSnapshotColumns),
+        system.ToString());
+  }
+
+  Result<void> AddCreatedDisk(const CreatedDisk& disk) override {
+    std::lock_guard lock(mutex_);
+    return InTransaction([&]() { return AddCreatedDiskLocked(disk); });
+  }
+
+  Result<std::vector<CreatedDisk>> ListCreatedDisks(const Guid& system) override {
+    std::lock_guard lock(mutex_);
+    Statement s = Prepare(
+        "SELECT path, parent_path, system_guid FROM created_disks WHERE system_guid = ?1 ORDER BY path");
+    s.Bind(1, system.ToString());
+    std::vector<CreatedDisk> disks;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      disks.push_back(CreatedDisk{s.Text(0), s.Text(1), GuidFromText(s.Text(2))});
+    }
+    VSM_RETURN_IF_ERROR(Check(rc, "listing the disks created for " + system.ToString()));
+    return disks;
+  }
+
+  Result<void> CommitSnapshotChange(const SnapshotChange& change) override {
+    std::lock_guard lock(mutex_);
+    return InTransaction([&]() -> Result<void> {
+      for (const std::string& path : change.remove_disks) {
+        VSM_RETURN_IF_ERROR(Run("DELETE FROM created_disks WHERE path = ?1", path));
+        if (sqlite3_changes(db_) == 0) return NoSuchCreatedDiskError(path);
+      }
+      if (change.remove_snapshot) VSM_RETURN_IF_ERROR(RemoveSnapshotLocked(*change.remove_snapshot));
+      if (change.add_snapshot) VSM_RETURN_IF_ERROR(AddSnapshotLocked(*change.add_snapshot));
+      if (change.system) {
+        VSM_ASSIGN_OR_RETURN(auto existing, LoadSystemLocked(change.system->id));
+        if (!existing) return NoSuchSystemError(change.system->id);
+        VSM_RETURN_IF_ERROR(WriteSystemLocked(*change.system, /*replace=*/true));
+      }
+      for (const CreatedDisk& disk : change.add_disks) VSM_RETURN_IF_ERROR(AddCreatedDiskLocked(disk));
+      return Ok();
+    });
   }
 
   Result<void> SaveJob(const JobRecord& job) override {
@@ -259,38 +335,195 @@ class SqliteRepository final : public Repository {
     return error;
   }
 
-  Result<void> WriteSystemLocked(const SystemDefinition& system) REQUIRES(mutex_) {
+  // Writes the systems row (an UPDATE when `replace`, else an INSERT), then the drives and
+  // adapters anew.
+  Result<void> WriteSystemLocked(const SystemDefinition& system, bool replace = false)
+      REQUIRES(mutex_) {
     std::string guid = system.id.ToString();
     {
-      Statement s = Prepare(fmt::format("INSERT INTO systems ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                                        kSystemColumns));
+      Statement s = Prepare(
+          replace ? "UPDATE systems SET name = ?2, enabled_state = ?3, memory_mb = ?4, "
+                    "processor_count = ?5, scsi_controller_count = ?6, notes = ?7, bios_guid = ?8, "
+                    "creation_time_us = ?9, package_directory = ?10, parent_snapshot = ?11 "
+                    "WHERE guid = ?1"
+                  : fmt::format("INSERT INTO systems ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                                "?9, ?10, ?11)",
+                                kSystemColumns));
       s.Bind(1, guid).Bind(2, system.name).Bind(3, static_cast<int64_t>(system.enabled_state));
       s.Bind(4, static_cast<int64_t>(system.memory_mb)).Bind(5, static_cast<int64_t>(system.processor_count));
       s.Bind(6, static_cast<int64_t>(system.scsi_controller_count)).Bind(7, system.notes);
       s.Bind(8, system.bios_guid.ToString()).Bind(9, ToMicros(system.creation_time));
-      s.Bind(10, system.package_directory);
+      s.Bind(10, system.package_directory).Bind(11, GuidText(system.parent_snapshot));
       VSM_RETURN_IF_ERROR(Check(s.Step(), "writing system " + guid));
     }
+    if (replace) {
+      VSM_RETURN_IF_ERROR(Run("DELETE FROM drives WHERE system_guid = ?1", guid));
+      VSM_RETURN_IF_ERROR(Run("DELETE FROM network_adapters WHERE system_guid = ?1", guid));
+    }
+    return WriteDevicesLocked("drives", "network_adapters", "system_guid", guid, system);
+  }
+
+  // The drives and adapters of a system or a snapshot, into the tables named.
+  Result<void> WriteDevicesLocked(std::string_view drives_table, std::string_view adapters_table,
+                                  std::string_view owner_column, const std::string& owner,
+                                  const SystemDefinition& system) REQUIRES(mutex_) {
     for (size_t i = 0; i < system.drives.size(); ++i) {
       const Drive& d = system.drives[i];
-      Statement s = Prepare(
-          "INSERT INTO drives (system_guid, ordinal, kind, controller, controller_index, slot, path) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-      s.Bind(1, guid).Bind(2, static_cast<int64_t>(i)).Bind(3, static_cast<int64_t>(d.kind));
+      Statement s = Prepare(fmt::format(
+          "INSERT INTO {} ({}, ordinal, kind, controller, controller_index, slot, path) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+          drives_table, owner_column));
+      s.Bind(1, owner).Bind(2, static_cast<int64_t>(i)).Bind(3, static_cast<int64_t>(d.kind));
       s.Bind(4, static_cast<int64_t>(d.controller)).Bind(5, static_cast<int64_t>(d.controller_index));
       s.Bind(6, static_cast<int64_t>(d.slot)).Bind(7, d.path);
-      VSM_RETURN_IF_ERROR(Check(s.Step(), "writing a drive of " + guid));
+      VSM_RETURN_IF_ERROR(Check(s.Step(), "writing a drive of " + owner));
     }
     for (size_t i = 0; i < system.network_adapters.size(); ++i) {
       const NetworkAdapter& a = system.network_adapters[i];
-      Statement s = Prepare(
-          "INSERT INTO network_adapters (system_guid, ordinal, switch_name, mac_address, static_mac) "
-          "VALUES (?1, ?2, ?3, ?4, ?5)");
-      s.Bind(1, guid).Bind(2, static_cast<int64_t>(i)).Bind(3, a.switch_name);
+      Statement s = Prepare(fmt::format(
+          "INSERT INTO {} ({}, ordinal, switch_name, mac_address, static_mac) "
+          "VALUES (?1, ?2, ?3, ?4, ?5)",
+          adapters_table, owner_column));
+      s.Bind(1, owner).Bind(2, static_cast<int64_t>(i)).Bind(3, a.switch_name);
       s.Bind(4, a.mac_address).Bind(5, static_cast<int64_t>(a.static_mac));
-      VSM_RETURN_IF_ERROR(Check(s.Step(), "writing an adapter of " + guid));
+      VSM_RETURN_IF_ERROR(Check(s.Step(), "writing an adapter of " + owner));
     }
     return Ok();
+  }
+
+  Result<void> AddSnapshotLocked(const SnapshotRecord& snapshot) REQUIRES(mutex_) {
+    VSM_ASSIGN_OR_RETURN(auto system, LoadSystemLocked(snapshot.system));
+    if (!system) return NoSuchSystemError(snapshot.system);
+    std::string guid = snapshot.id.ToString();
+    {
+      Statement s = Prepare("SELECT name FROM snapshots WHERE guid = ?1");
+      s.Bind(1, guid);
+      int rc = s.Step();
+      if (rc == SQLITE_ROW) return SnapshotExistsError(SnapshotRecord{.id = snapshot.id, .name = s.Text(0)});
+      VSM_RETURN_IF_ERROR(Check(rc, "reading snapshot " + guid));
+    }
+    if (!snapshot.parent.IsNull()) {
+      Statement s = Prepare("SELECT 1 FROM snapshots WHERE guid = ?1 AND system_guid = ?2");
+      s.Bind(1, snapshot.parent.ToString()).Bind(2, snapshot.system.ToString());
+      int rc = s.Step();
+      if (rc == SQLITE_DONE) return ForeignParentSnapshotError(snapshot);
+      VSM_RETURN_IF_ERROR(Check(rc, "reading snapshot " + snapshot.parent.ToString()));
+    }
+    const SystemDefinition& c = snapshot.configuration;
+    {
+      Statement s = Prepare(fmt::format(
+          "INSERT INTO snapshots ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+          "?13, ?14, ?15)",
+          kSnapshotColumns));
+      s.Bind(1, guid).Bind(2, snapshot.system.ToString()).Bind(3, GuidText(snapshot.parent));
+      s.Bind(4, snapshot.name).Bind(5, ToMicros(snapshot.creation_time)).Bind(6, c.name);
+      s.Bind(7, static_cast<int64_t>(c.enabled_state)).Bind(8, static_cast<int64_t>(c.memory_mb));
+      s.Bind(9, static_cast<int64_t>(c.processor_count));
+      s.Bind(10, static_cast<int64_t>(c.scsi_controller_count)).Bind(11, c.notes);
+      s.Bind(12, c.bios_guid.ToString()).Bind(13, ToMicros(c.creation_time));
+      s.Bind(14, c.package_directory).Bind(15, GuidText(c.parent_snapshot));
+      VSM_RETURN_IF_ERROR(Check(s.Step(), "writing snapshot " + guid));
+    }
+    return WriteDevicesLocked("snapshot_drives", "snapshot_network_adapters", "snapshot_guid", guid, c);
+  }
+
+  Result<void> RemoveSnapshotLocked(const Guid& id) REQUIRES(mutex_) {
+    std::string guid = id.ToString();
+    std::string parent;
+    std::string system;
+    {
+      Statement s = Prepare("SELECT parent_guid, system_guid FROM snapshots WHERE guid = ?1");
+      s.Bind(1, guid);
+      int rc = s.Step();
+      if (rc == SQLITE_DONE) return NoSuchSnapshotError(id);
+      VSM_RETURN_IF_ERROR(Check(rc, "reading snapshot " + guid));
+      parent = s.Text(0);
+      system = s.Text(1);
+    }
+    {
+      Statement s = Prepare("UPDATE snapshots SET parent_guid = ?1 WHERE parent_guid = ?2");
+      s.Bind(1, parent).Bind(2, guid);
+      VSM_RETURN_IF_ERROR(Check(s.Step(), "re-parenting the children of snapshot " + guid));
+    }
+    {
+      Statement s = Prepare(
+          "UPDATE systems SET parent_snapshot = ?1 WHERE guid = ?2 AND parent_snapshot = ?3");
+      s.Bind(1, parent).Bind(2, system).Bind(3, guid);
+      VSM_RETURN_IF_ERROR(Check(s.Step(), "re-parenting virtual system " + system));
+    }
+    return Run("DELETE FROM snapshots WHERE guid = ?1", guid);
+  }
+
+  Result<void> AddCreatedDiskLocked(const CreatedDisk& disk) REQUIRES(mutex_) {
+    VSM_ASSIGN_OR_RETURN(auto system, LoadSystemLocked(disk.system));
+    if (!system) return NoSuchSystemError(disk.system);
+    Statement s = Prepare(
+        "INSERT OR IGNORE INTO created_disks (path, parent_path, system_guid) VALUES (?1, ?2, ?3)");
+    s.Bind(1, disk.path).Bind(2, disk.parent_path).Bind(3, disk.system.ToString());
+    VSM_RETURN_IF_ERROR(Check(s.Step(), "recording disk '" + disk.path + "'"));
+    if (sqlite3_changes(db_) == 0) return CreatedDiskExistsError(disk.path);
+    return Ok();
+  }
+
+  Result<std::vector<SnapshotRecord>> LoadSnapshotsLocked(const std::string& sql,
+                                                          std::string_view arg) REQUIRES(mutex_) {
+    std::vector<SnapshotRecord> snapshots;
+    {
+      Statement s = Prepare(sql);
+      s.Bind(1, arg);
+      int rc;
+      while ((rc = s.Step()) == SQLITE_ROW) {
+        SnapshotRecord snapshot;
+        snapshot.id = GuidFromText(s.Text(0));
+        snapshot.system = GuidFromText(s.Text(1));
+        snapshot.parent = GuidFromText(s.Text(2));
+        snapshot.name = s.Text(3);
+        snapshot.creation_time = FromMicros(s.Int(4));
+        SystemDefinition& c = snapshot.configuration;
+        c.id = snapshot.system;
+        c.name = s.Text(5);
+        c.enabled_state = static_cast<EnabledState>(s.Int(6));
+        c.memory_mb = static_cast<uint64_t>(s.Int(7));
+        c.processor_count = static_cast<uint32_t>(s.Int(8));
+        c.scsi_controller_count = static_cast<uint32_t>(s.Int(9));
+        c.notes = s.Text(10);
+        c.bios_guid = GuidFromText(s.Text(11));
+        c.creation_time = FromMicros(s.Int(12));
+        c.package_directory = s.Text(13);
+        c.parent_snapshot = GuidFromText(s.Text(14));
+        snapshots.push_back(std::move(snapshot));
+      }
+      VSM_RETURN_IF_ERROR(Check(rc, "reading snapshots"));
+    }
+    for (SnapshotRecord& snapshot : snapshots) {
+      std::string guid = snapshot.id.ToString();
+      {
+        Statement s = Prepare(
+            "SELECT kind, controller, controller_index, slot, path FROM snapshot_drives WHERE "
+            "snapshot_guid = ?1 ORDER BY ordinal");
+        s.Bind(1, guid);
+        int rc;
+        while ((rc = s.Step()) == SQLITE_ROW) {
+          snapshot.configuration.drives.push_back(
+              Drive{static_cast<DriveKind>(s.Int(0)), static_cast<ControllerKind>(s.Int(1)),
+                    static_cast<uint32_t>(s.Int(2)), static_cast<uint32_t>(s.Int(3)), s.Text(4)});
+        }
+        VSM_RETURN_IF_ERROR(Check(rc, "reading the drives of snapshot " + guid));
+      }
+      {
+        Statement s = Prepare(
+            "SELECT switch_name, mac_address, static_mac FROM snapshot_network_adapters WHERE "
+            "snapshot_guid = ?1 ORDER BY ordinal");
+        s.Bind(1, guid);
+        int rc;
+        while ((rc = s.Step()) == SQLITE_ROW) {
+          snapshot.configuration.network_adapters.push_back(
+              NetworkAdapter{s.Text(0), s.Text(1), s.Int(2) != 0});
+        }
+        VSM_RETURN_IF_ERROR(Check(rc, "reading the adapters of snapshot " + guid));
+      }
+    }
+    return snapshots;
   }
 
   Result<std::optional<SystemDefinition>> LoadSystemLocked(const Guid& id) REQUIRES(mutex_) {
@@ -324,6 +557,7 @@ class SqliteRepository final : public Repository {
         system.bios_guid = Guid::Parse(s.Text(7)).value_or(Guid());
         system.creation_time = FromMicros(s.Int(8));
         system.package_directory = s.Text(9);
+        system.parent_snapshot = GuidFromText(s.Text(10));
         systems.push_back(std::move(system));
       }
       VSM_RETURN_IF_ERROR(Check(rc, "reading systems"));
