@@ -8,13 +8,14 @@ namespace vsm::cli {
 namespace {
 
 constexpr const char* kDescription =
-    "vsm: define, export and import virtual systems managed by vsmd "
+    "vsm: define, export, import and snapshot virtual systems managed by vsmd "
     "(Msvm_VirtualSystemManagementService over CIM-XML).\n"
     "\n"
     "vsm talks to vsmd on its unix socket: --socket PATH, else $VSM_SOCKET, else "
     "./var/vsmd.sock (vsmd's default data root is ./var). Over HTTP, pass --url "
     "http://USER:PASSWORD@HOST:PORT or set $VSM_URL.\n"
-    "A VM is named by its GUID or by its name when that is unique. Relative paths are taken "
+    "A VM is named by its GUID or by its name when that is unique; so is a snapshot, among its "
+    "VM's snapshots. Relative paths are taken "
     "from the current directory. --json prints data as JSON for scripts.\n"
     "Exit codes: 0 success, 1 the operation failed, 2 usage error, 3 vsmd unreachable or "
     "credentials refused.\n";
@@ -40,6 +41,7 @@ CLI::Option* AddRepeated(CLI::App* app, const std::string& name, std::vector<T>&
 ParseOutcome ParseCommandLine(const std::vector<std::string>& args, std::ostream& out,
                               std::ostream& err) {
   Invocation invocation;
+  std::string snapshot_create_name;  // --name, copied into the optional only when given
   CLI::App app(kDescription, "vsm");
   app.require_subcommand(1);
   app.fallthrough();
@@ -118,6 +120,42 @@ ParseOutcome ParseCommandLine(const std::vector<std::string>& args, std::ostream
   job_cancel->add_option("ID", invocation.target, "the job's InstanceID")->required();
   job_cancel->callback([&] { invocation.command = Command::kJobCancel; });
 
+  // Snapshots.
+  CLI::App* snapshot = app.add_subcommand(
+      "snapshot", "Create, list, apply and remove the snapshots (checkpoints) of a virtual system");
+  snapshot->require_subcommand(1);
+  CLI::App* snapshot_create = snapshot->add_subcommand(
+      "create", "Take a snapshot of a virtual system and wait for the job");
+  snapshot_create->add_option("VM", invocation.snapshot_create.system, "GUID or unique name")
+      ->required();
+  CLI::Option* snapshot_name = snapshot_create->add_option(
+      "--name", snapshot_create_name,
+      "the snapshot's name (default: vsmd's \"<VM name> - (<local time>)\", as Hyper-V)");
+  snapshot_create->callback([&invocation, &snapshot_create_name, snapshot_name] {
+    invocation.command = Command::kSnapshotCreate;
+    if (snapshot_name->count() > 0) invocation.snapshot_create.name = snapshot_create_name;
+  });
+  CLI::App* snapshot_list = snapshot->add_subcommand(
+      "list", "List a virtual system's snapshots as a tree (each under its parent)");
+  snapshot_list->add_option("VM", invocation.target, "GUID or unique name")->required();
+  snapshot_list->callback([&] { invocation.command = Command::kSnapshotList; });
+  CLI::App* snapshot_apply = snapshot->add_subcommand(
+      "apply", "Make a snapshot the virtual system's current state (the current state is lost)");
+  snapshot_apply->add_option("VM", invocation.snapshot_target.system, "GUID or unique name")
+      ->required();
+  snapshot_apply->add_option("SNAPSHOT", invocation.snapshot_target.snapshot,
+                             "the snapshot's GUID, or its name if unique among the VM's")
+      ->required();
+  snapshot_apply->callback([&] { invocation.command = Command::kSnapshotApply; });
+  CLI::App* snapshot_remove = snapshot->add_subcommand(
+      "remove", "Remove a snapshot; its disks are merged where nothing else needs them");
+  snapshot_remove->add_option("VM", invocation.snapshot_target.system, "GUID or unique name")
+      ->required();
+  snapshot_remove->add_option("SNAPSHOT", invocation.snapshot_target.snapshot,
+                              "the snapshot's GUID, or its name if unique among the VM's")
+      ->required();
+  snapshot_remove->callback([&] { invocation.command = Command::kSnapshotRemove; });
+
   // Users.
   CLI::App* user = app.add_subcommand("user", "Manage vsmd's users (local: writes the "
                                               "catalogue in the data root)");
@@ -156,6 +194,10 @@ int Execute(const Invocation& invocation, CommandContext& context, std::istream&
     case Command::kJobShow: return RunJobShow(context, invocation.target);
     case Command::kJobWatch: return RunJobWatch(context, invocation.target);
     case Command::kJobCancel: return RunJobCancel(context, invocation.target);
+    case Command::kSnapshotCreate: return RunSnapshotCreate(context, invocation.snapshot_create);
+    case Command::kSnapshotList: return RunSnapshotList(context, invocation.target);
+    case Command::kSnapshotApply: return RunSnapshotApply(context, invocation.snapshot_target);
+    case Command::kSnapshotRemove: return RunSnapshotRemove(context, invocation.snapshot_target);
     case Command::kUserAdd: return RunUserAdd(context, invocation.user_add, in);
   }
   return kExitUsage;

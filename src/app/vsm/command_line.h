@@ -10,6 +10,7 @@
 
 #include "app/vsm/command_context.h"
 #include "app/vsm/requests.h"
+#include "app/vsm/snapshot_commands.h"
 #include "app/vsm/system_commands.h"
 #include "app/vsm/user_commands.h"
 
@@ -26,6 +27,10 @@ enum class Command {
   kJobShow,
   kJobWatch,
   kJobCancel,
+  kSnapshotCreate,
+  kSnapshotList,
+  kSnapshotApply,
+  kSnapshotRemove,
   kUserAdd,
 };
 
@@ -36,7 +41,9 @@ struct Invocation {
   ExportOptions export_options;
   ImportOptions import_options;
   UserAddOptions user_add;
-  std::string target;  // show/destroy: the VM; job show/watch/cancel: the job id
+  SnapshotCreateOptions snapshot_create;
+  SnapshotTargetOptions snapshot_target;  // snapshot apply/remove
+  std::string target;  // show/destroy/snapshot list: the VM; job show/watch/cancel: the job id
 };
 
 // What parsing decided: an Invocation to execute, or an exit code with the text already

@@ -103,6 +103,38 @@ TEST(ParseCommandLineTest, JobCommands) {
   }
 }
 
+TEST(ParseCommandLineTest, SnapshotCommands) {
+  Parsed created = Parse({"snapshot", "create", "web01", "--name", "before upgrade"});
+  ASSERT_TRUE(created.outcome.invocation) << created.err;
+  EXPECT_EQ(created.outcome.invocation->command, Command::kSnapshotCreate);
+  EXPECT_EQ(created.outcome.invocation->snapshot_create.system, "web01");
+  EXPECT_EQ(created.outcome.invocation->snapshot_create.name, "before upgrade");
+
+  Parsed unnamed = Parse({"--json", "snapshot", "create", "web01"});
+  ASSERT_TRUE(unnamed.outcome.invocation) << unnamed.err;
+  EXPECT_FALSE(unnamed.outcome.invocation->snapshot_create.name.has_value());
+  EXPECT_TRUE(unnamed.outcome.invocation->global.json);
+  // An explicit empty name is kept, so that the command refuses it rather than ignore it.
+  Parsed empty = Parse({"snapshot", "create", "web01", "--name", ""});
+  ASSERT_TRUE(empty.outcome.invocation) << empty.err;
+  EXPECT_EQ(empty.outcome.invocation->snapshot_create.name, "");
+
+  Parsed listed = Parse({"snapshot", "list", "web01", "--json"});
+  ASSERT_TRUE(listed.outcome.invocation) << listed.err;
+  EXPECT_EQ(listed.outcome.invocation->command, Command::kSnapshotList);
+  EXPECT_EQ(listed.outcome.invocation->target, "web01");
+  EXPECT_TRUE(listed.outcome.invocation->global.json);
+
+  for (const auto& [verb, command] : {std::pair{"apply", Command::kSnapshotApply},
+                                      std::pair{"remove", Command::kSnapshotRemove}}) {
+    Parsed parsed = Parse({"snapshot", verb, "web01", "nightly"});
+    ASSERT_TRUE(parsed.outcome.invocation) << parsed.err;
+    EXPECT_EQ(parsed.outcome.invocation->command, command);
+    EXPECT_EQ(parsed.outcome.invocation->snapshot_target.system, "web01");
+    EXPECT_EQ(parsed.outcome.invocation->snapshot_target.snapshot, "nightly");
+  }
+}
+
 TEST(ParseCommandLineTest, UserAdd) {
   Parsed parsed = Parse({"user", "add", "alice", "--role", "reader", "--password-stdin",
                          "--data-root", "/srv/vsm"});
@@ -128,6 +160,12 @@ TEST(ParseCommandLineTest, UsageErrorsExitTwo) {
            {"export", "web01"},
            {"job"},
            {"job", "show"},
+           {"snapshot"},
+           {"snapshot", "create"},
+           {"snapshot", "list"},
+           {"snapshot", "apply", "web01"},
+           {"snapshot", "remove", "web01"},
+           {"snapshot", "revert", "web01", "s"},
            {"--socket", "/s", "--url", "http://u:p@h:1", "list"},
            {"user", "add", "alice", "--role", "root", "--password-stdin"},
        }) {

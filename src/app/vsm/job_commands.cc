@@ -32,7 +32,8 @@ std::string DescribeCompletedJob(const JobView& job, const std::optional<SystemV
 }
 
 int FollowJob(CommandContext& context, Session& session, const cim::ObjectPath& job_path,
-              bool no_wait, const JobSuccessPrinter& on_success) {
+              bool no_wait, const JobSuccessPrinter& on_success,
+              const JobJsonExtender& extend_json) {
   if (no_wait) {
     Result<JobView> job = session.ReadJob(job_path);
     if (!job.ok()) return context.FailClient(job.error());
@@ -53,7 +54,11 @@ int FollowJob(CommandContext& context, Session& session, const cim::ObjectPath& 
   if (!affected.ok()) return context.FailClient(affected.error());
   if (*affected) job.affected_system = (*affected)->id;
 
-  if (context.json()) PrintJson(context.out(), JobToJson(job));
+  if (context.json()) {
+    Json json = JobToJson(job);
+    if (extend_json) extend_json(job, json);
+    PrintJson(context.out(), json);
+  }
   if (!job.Succeeded()) return context.FailOperation(JobFailureText(job));
   if (!context.json()) on_success(job, *affected);
   return kExitSuccess;

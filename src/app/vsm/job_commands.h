@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/vsm/command_context.h"
+#include "app/vsm/output.h"
 #include "app/vsm/session.h"
 #include "app/vsm/system_view.h"
 #include "cim/object_path.h"
@@ -17,12 +18,18 @@ namespace vsm::cli {
 using JobSuccessPrinter =
     std::function<void(const JobView& job, const std::optional<SystemView>& affected)>;
 
+// Adds what a command knows beyond the job to the job object printed with --json (e.g. the
+// snapshot a CreateVirtualSystemSnapshot job made). Called for the final job only.
+using JobJsonExtender = std::function<void(const JobView& job, Json& json)>;
+
 // Follows the job at `job_path`:
 //   no_wait: prints its id (--json: the job object) and returns 0 at once;
 //   otherwise: polls it every 250 ms with a progress display until it ends, then prints the
-//   final job object (--json) or calls `on_success`, or prints JobFailureText and returns 1.
+//   final job object (--json; passed to `extend_json` first when given) or calls `on_success`,
+//   or prints JobFailureText and returns 1.
 int FollowJob(CommandContext& context, Session& session, const cim::ObjectPath& job_path,
-              bool no_wait, const JobSuccessPrinter& on_success);
+              bool no_wait, const JobSuccessPrinter& on_success,
+              const JobJsonExtender& extend_json = {});
 
 // The sentence FollowJob prints for a finished job when the command has nothing better: e.g.
 // "imported 'web01' as 4F1C...", "exported 'web01' (4F1C...)", "job 1234 completed".

@@ -92,6 +92,26 @@ Json JobToJson(const JobView& job) {
   };
 }
 
+Json SnapshotToJson(const SnapshotView& snapshot) {
+  return {
+      {"id", snapshot.id},
+      {"name", snapshot.name},
+      {"system", snapshot.system},
+      {"parent", snapshot.parent},
+      {"creation_time", snapshot.creation_time},
+      {"depth", snapshot.depth},
+  };
+}
+
+std::string SnapshotsTable(const std::vector<SnapshotView>& snapshots) {
+  Table table({"ID", "NAME", "PARENT", "CREATED"});
+  for (const SnapshotView& snapshot : snapshots) {
+    table.AddRow({snapshot.id, std::string(2 * snapshot.depth, ' ') + snapshot.name,
+                  OrDash(snapshot.parent), OrDash(snapshot.creation_time)});
+  }
+  return table.ToString();
+}
+
 std::string SystemsTable(const std::vector<SystemView>& systems) {
   Table table({"ID", "NAME", "STATE", "MEMORY_MB", "CPUS"});
   for (const SystemView& system : systems) {

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/vsm/snapshot_view.h"
 #include "app/vsm/system_view.h"
 
 namespace vsm::cli {
@@ -38,10 +39,18 @@ Json SystemToJson(const SystemView& system);
 // Strings are "" (never null) when unknown.
 Json JobToJson(const JobView& job);
 
+// {"id", "name", "system", "parent", "creation_time", "depth"}: parent is "" for a root
+// snapshot, creation_time "" when unknown (strings are never null, as in JobToJson); depth is
+// the snapshot's level in the tree, 0 for a root.
+Json SnapshotToJson(const SnapshotView& snapshot);
+
 // `vsm list`: ID NAME STATE MEMORY CPUS.
 std::string SystemsTable(const std::vector<SystemView>& systems);
 // `vsm show`: one "Key: value" line per setting, then the drives and the adapters.
 std::string SystemDetails(const SystemView& system);
+// `vsm snapshot list`: ID NAME PARENT CREATED, in the order given (OrderSnapshotsAsTree's), each
+// name indented two spaces per level of depth.
+std::string SnapshotsTable(const std::vector<SnapshotView>& snapshots);
 // `vsm job list`: ID TYPE STATE PERCENT SUBMITTED DESCRIPTION.
 std::string JobsTable(const std::vector<JobView>& jobs);
 // `vsm job show`: one "Key: value" line per property.

@@ -122,6 +122,49 @@ TEST(TextOutputTest, JobsTableShowsFailures) {
   EXPECT_THAT(JobDetails(SampleJob()), HasSubstr("Error:            InvalidParameter (32773)\n"));
 }
 
+std::vector<SnapshotView> SampleSnapshots() {
+  SnapshotView root;
+  root.id = "11111111-2222-4333-8444-555555555555";
+  root.name = "before upgrade";
+  root.system = "4F1C2D3E-0A1B-4C5D-8E9F-0123456789AB";
+  root.creation_time = "2026-01-25T06:45:55+00:00";
+  SnapshotView child = root;
+  child.id = "AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE";
+  child.name = "after upgrade";
+  child.parent = root.id;
+  child.creation_time = "";
+  child.depth = 1;
+  return {root, child};
+}
+
+TEST(SnapshotJsonTest, StableKeysAndNoNulls) {
+  std::vector<SnapshotView> snapshots = SampleSnapshots();
+  EXPECT_EQ(SnapshotToJson(snapshots[0]), (Json{
+                                              {"id", "11111111-2222-4333-8444-555555555555"},
+                                              {"name", "before upgrade"},
+                                              {"system", "4F1C2D3E-0A1B-4C5D-8E9F-0123456789AB"},
+                                              {"parent", ""},
+                                              {"creation_time", "2026-01-25T06:45:55+00:00"},
+                                              {"depth", 0},
+                                          }));
+  Json child = SnapshotToJson(snapshots[1]);
+  EXPECT_EQ(child["parent"], "11111111-2222-4333-8444-555555555555");
+  EXPECT_EQ(child["depth"], 1);
+  EXPECT_EQ(child["creation_time"], "");
+}
+
+TEST(TextOutputTest, SnapshotsTableIndentsChildrenUnderTheirParent) {
+  std::string id_pad(36 - 2, ' ');
+  EXPECT_EQ(SnapshotsTable(SampleSnapshots()),
+            "ID" + id_pad + "  NAME" + std::string(11, ' ') + "  PARENT" + std::string(30, ' ') +
+                "  CREATED\n"
+                "11111111-2222-4333-8444-555555555555  before upgrade   -" +
+                std::string(35, ' ') +
+                "  2026-01-25T06:45:55+00:00\n"
+                "AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE    after upgrade  "
+                "11111111-2222-4333-8444-555555555555  -\n");
+}
+
 TEST(PrintJsonTest, IndentedWithNewline) {
   std::ostringstream out;
   PrintJson(out, Json{{"a", 1}});

@@ -162,6 +162,48 @@ std::vector<cim::NamedValue> DestroyParameters(const cim::ObjectPath& system) {
   return {{"ComputerSystem", cim::Value::Reference(system)}};
 }
 
+Result<void> CheckSnapshotName(std::string_view name) {
+  if (name.empty() || name.size() > kMaxNameLength) {
+    return Error::InvalidParameter(fmt::format(
+        "--name '{}' must have 1 to {} characters; leave --name out for Hyper-V's default name",
+        name, kMaxNameLength));
+  }
+  if (name == "." || name == "..") {
+    return Error::InvalidParameter(
+        fmt::format("--name '{}' is not a valid snapshot name; choose another name", name));
+  }
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+      return Error::InvalidParameter(
+          "--name contains a control character; use printable characters only");
+    }
+    if (c == '/') {
+      return Error::InvalidParameter(
+          fmt::format("--name '{}' contains '/', which vsmd refuses in a name; remove it", name));
+    }
+  }
+  return Ok();
+}
+
+std::vector<cim::NamedValue> CreateSnapshotParameters(const cim::ObjectPath& system,
+                                                      const std::optional<std::string>& name) {
+  std::vector<cim::NamedValue> parameters = {{"SourceSystem", cim::Value::Reference(system)}};
+  if (name) parameters.push_back({"ElementName", cim::Value::String(*name)});
+  return parameters;
+}
+
+std::vector<cim::NamedValue> ApplySnapshotParameters(const cim::ObjectPath& system,
+                                                     const cim::ObjectPath& snapshot) {
+  return {
+      {"ComputerSystem", cim::Value::Reference(system)},
+      {"SnapshotSettingData", cim::Value::Reference(snapshot)},
+  };
+}
+
+std::vector<cim::NamedValue> RemoveSnapshotParameters(const cim::ObjectPath& snapshot) {
+  return {{"SnapshotSettingData", cim::Value::Reference(snapshot)}};
+}
+
 std::vector<cim::NamedValue> CancelJobParameters() {
   return {{"RequestedState", cim::Value::Uint16(kJobRequestTerminate)}};
 }

@@ -1,7 +1,7 @@
 // What each command sends: the command-line arguments turned into the parameters of the
 // Msvm_VirtualSystemManagementService methods (DefineVirtualSystem's embedded setting data,
-// ExportVirtualSystem, ImportVirtualSystem, DestroyVirtualSystem) and of
-// Msvm_ConcreteJob.RequestStateChange. Pure; thread-safe.
+// ExportVirtualSystem, ImportVirtualSystem, DestroyVirtualSystem, the three snapshot methods)
+// and of Msvm_ConcreteJob.RequestStateChange. Pure; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -76,6 +76,22 @@ std::vector<cim::NamedValue> ImportParameters(const std::filesystem::path& impor
 
 // DestroyVirtualSystem(ComputerSystem REF).
 std::vector<cim::NamedValue> DestroyParameters(const cim::ObjectPath& system);
+
+// `vsm snapshot create --name`: kInvalidParameter (a usage error) for a name vsmd would refuse
+// with 32773: empty, over 100 characters, "." or "..", a control character or a '/'.
+Result<void> CheckSnapshotName(std::string_view name);
+
+// CreateVirtualSystemSnapshot(SourceSystem REF, ElementName); ElementName is sent only when
+// `name` is set (vsmd then names the snapshot as Hyper-V does, "<system> - (<local time>)").
+std::vector<cim::NamedValue> CreateSnapshotParameters(const cim::ObjectPath& system,
+                                                      const std::optional<std::string>& name);
+
+// ApplyVirtualSystemSnapshot(ComputerSystem REF, SnapshotSettingData REF).
+std::vector<cim::NamedValue> ApplySnapshotParameters(const cim::ObjectPath& system,
+                                                     const cim::ObjectPath& snapshot);
+
+// RemoveVirtualSystemSnapshot(SnapshotSettingData REF).
+std::vector<cim::NamedValue> RemoveSnapshotParameters(const cim::ObjectPath& snapshot);
 
 // Msvm_ConcreteJob.RequestStateChange(RequestedState = 4, Terminate): cancels the job.
 inline constexpr uint16_t kJobRequestTerminate = 4;

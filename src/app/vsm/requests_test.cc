@@ -188,5 +188,52 @@ TEST(MethodParametersTest, ExportImportDestroyAndCancel) {
   EXPECT_EQ(KeyString(job, "InstanceID"), "1234-abcd");
 }
 
+TEST(SnapshotParametersTest, CreateApplyAndRemove) {
+  cim::ObjectPath system("root/virtualization", "Msvm_ComputerSystem",
+                         {{"CreationClassName", cim::Value::String("Msvm_ComputerSystem")},
+                          {"Name", cim::Value::String("4F1C2D3E-0A1B-4C5D-8E9F-0123456789AB")}});
+  cim::ObjectPath snapshot(
+      "root/virtualization", "Msvm_VirtualSystemSettingData",
+      {{"InstanceID", cim::Value::String("Microsoft:11111111-2222-4333-8444-555555555555")}});
+
+  auto named = CreateSnapshotParameters(system, std::string("before upgrade"));
+  ASSERT_EQ(named.size(), 2u);
+  EXPECT_EQ(named[0].name, "SourceSystem");
+  EXPECT_EQ(named[0].value.type(), cim::CimType::kReference);
+  EXPECT_EQ(named[0].value.AsReference(), system);
+  EXPECT_EQ(named[1].name, "ElementName");
+  EXPECT_EQ(named[1].value.AsString(), "before upgrade");
+  // Without --name, ElementName is not sent at all: vsmd then gives Hyper-V's default name.
+  auto unnamed = CreateSnapshotParameters(system, std::nullopt);
+  ASSERT_EQ(unnamed.size(), 1u);
+  EXPECT_EQ(unnamed[0].name, "SourceSystem");
+
+  auto applied = ApplySnapshotParameters(system, snapshot);
+  ASSERT_EQ(applied.size(), 2u);
+  EXPECT_EQ(applied[0].name, "ComputerSystem");
+  EXPECT_EQ(applied[0].value.AsReference(), system);
+  EXPECT_EQ(applied[1].name, "SnapshotSettingData");
+  EXPECT_EQ(applied[1].value.type(), cim::CimType::kReference);
+  EXPECT_EQ(applied[1].value.AsReference(), snapshot);
+
+  auto removed = RemoveSnapshotParameters(snapshot);
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(removed[0].name, "SnapshotSettingData");
+  EXPECT_EQ(removed[0].value.AsReference(), snapshot);
+}
+
+TEST(CheckSnapshotNameTest, RefusesWhatVsmdWouldRefuse) {
+  EXPECT_TRUE(CheckSnapshotName("before upgrade").ok());
+  EXPECT_TRUE(CheckSnapshotName(std::string(100, 'x')).ok());
+  for (const std::string& bad : {std::string(), std::string(101, 'x'), std::string("."),
+                                 std::string(".."), std::string("a/b"), std::string("tab\there")}) {
+    Result<void> checked = CheckSnapshotName(bad);
+    ASSERT_FALSE(checked.ok()) << bad;
+    EXPECT_EQ(checked.error().code(), ReturnCode::kInvalidParameter);
+    EXPECT_THAT(checked.error().message(), HasSubstr("--name")) << bad;
+  }
+  EXPECT_THAT(CheckSnapshotName("").error().message(), HasSubstr("leave --name out"));
+}
+
 }  // namespace
 }  // namespace vsm::cli

@@ -14,6 +14,7 @@ constexpr std::string_view kSettingsDefineState = "Msvm_SettingsDefineState";
 constexpr std::string_view kSettingDataComponent = "Msvm_VirtualSystemSettingDataComponent";
 constexpr std::string_view kVirtualSystemSettingData = "Msvm_VirtualSystemSettingData";
 constexpr std::string_view kAffectedJobElement = "Msvm_AffectedJobElement";
+constexpr std::string_view kPreviousSettingData = "Msvm_PreviousSettingData";
 
 // Association lookups that vsmd may not serve (an older vsmd, an association it does not
 // implement) answer CIM errors; those mean "not known", while a lost connection is an error.
@@ -80,6 +81,17 @@ Result<void> Session::LoadSettings(const cim::ObjectPath& path, SystemView& view
 Result<SystemView> Session::GetSystem(const cim::ObjectPath& path) {
   VSM_ASSIGN_OR_RETURN(cim::Instance instance, client_.GetInstance(path));
   return SystemViewFromComputerSystem(instance);
+}
+
+Result<std::vector<SnapshotView>> Session::ListSnapshots(const cim::ObjectPath& path) {
+  VSM_ASSIGN_OR_RETURN(
+      std::vector<cim::Instance> settings,
+      client_.Associators(path, kPreviousSettingData, kVirtualSystemSettingData));
+  std::vector<SnapshotView> snapshots;
+  for (const cim::Instance& vssd : settings) {
+    if (IsSnapshotSettingData(vssd)) snapshots.push_back(SnapshotViewFromInstance(vssd));
+  }
+  return snapshots;
 }
 
 Result<cim::ObjectPath> Session::ManagementServicePath() {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/vsm/snapshot_view.h"
 #include "app/vsm/system_view.h"
 #include "cim/instance.h"
 #include "cim/object_path.h"
@@ -55,6 +56,10 @@ class Session {
   Result<void> LoadSettings(const cim::ObjectPath& path, SystemView& view);
   // A system by its path (a method's DefinedSystem, a job's affected element).
   Result<SystemView> GetSystem(const cim::ObjectPath& path);
+
+  // The snapshots of the system at `path` (its Msvm_VirtualSystemSettingData with SettingType 5,
+  // through Msvm_PreviousSettingData), in vsmd's order.
+  Result<std::vector<SnapshotView>> ListSnapshots(const cim::ObjectPath& path);
 
   // Calls `method` on the Msvm_VirtualSystemManagementService instance.
   Result<MethodOutcome> CallService(std::string_view method,
