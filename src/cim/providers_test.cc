@@ -106,6 +106,11 @@ class FaultyRepository final : public store::Repository {
   Result<void> CommitSnapshotChange(const store::SnapshotChange& change) override {
     return Pass(&Repository::CommitSnapshotChange, change);
   }
+  Result<void> AddSystemWithSnapshots(const SystemDefinition& system,
+                                      const std::vector<SnapshotRecord>& snapshots,
+                                      const std::vector<CreatedDisk>& disks) override {
+    return Pass(&Repository::AddSystemWithSnapshots, system, snapshots, disks);
+  }
   Result<void> SaveJob(const JobRecord& job) override { return Pass(&Repository::SaveJob, job); }
   Result<std::optional<JobRecord>> FindJob(std::string_view id) override {
     return Pass(&Repository::FindJob, id);

@@ -99,7 +99,9 @@ Result<Config> ReadConfigXml(const std::filesystem::path& file) {
                                    entry.file.relative_path, digest_name));
     }
     entry.role = node.attribute("role").value();
-    if (entry.role != "definition" && entry.role != "disk") {
+    bool known_role = entry.role == "definition" || entry.role == "disk" ||
+                      (entry.role == "snapshot" && config.format_version >= 3);
+    if (!known_role) {
       return malformed(fmt::format("file '{}' has an unknown role '{}'", entry.file.relative_path, entry.role));
     }
     entry.original_path = node.attribute("original-path").value();

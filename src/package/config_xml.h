@@ -15,7 +15,7 @@ namespace vsm::package {
 
 struct ConfigFile {
   PackageFile file;
-  std::string role;           // "definition" or "disk"
+  std::string role;           // "definition", "snapshot" (format version 3) or "disk"
   std::string original_path;  // disks: the path the system used when it was exported
 };
 

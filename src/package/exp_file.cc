@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <pugixml.hpp>
 
 #include "core/cim_datetime.h"
@@ -69,21 +71,47 @@ std::string ControllerText(const Drive& drive) {
 
 }  // namespace
 
-Result<void> WriteExpFile(const SystemDefinition& system, const std::filesystem::path& file) {
+namespace {
+
+constexpr int kSettingTypeCurrent = 3;
+constexpr int kSettingTypeSnapshot = 5;
+
+// "Microsoft:<GUID>" -> the GUID.
+std::optional<Guid> GuidOfInstanceId(std::string_view instance_id) {
+  constexpr std::string_view kPrefix = "Microsoft:";
+  if (instance_id.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  return Guid::Parse(instance_id.substr(kPrefix.size()));
+}
+
+// What the Msvm_VirtualSystemSettingData of an .exp says about itself: the system's (SettingType
+// 3) or a snapshot's (SettingType 5).
+struct SettingsHeader {
+  Guid instance;        // InstanceID "Microsoft:<instance>": the system's or the snapshot's Guid
+  std::string element_name;
+  int setting_type = kSettingTypeCurrent;
+  Guid parent;          // Parent "Microsoft:<parent>": the snapshot this derives from; null: none
+  std::chrono::system_clock::time_point creation_time;
+};
+
+std::string InstanceIdOf(const Guid& id) { return "Microsoft:" + id.ToString(); }
+
+Result<void> WriteDefinition(const SystemDefinition& system, const SettingsHeader& header,
+                             const std::filesystem::path& file) {
   pugi::xml_document document;
   pugi::xml_node root = document.append_child("vsm-definition");
   root.append_attribute("format-version") = 1;
   std::string guid = system.id.ToString();
-  std::string prefix = "Microsoft:" + guid;
+  std::string prefix = InstanceIdOf(header.instance);
   InstanceWriter(root, "Msvm_VirtualSystemSettingData")
       .Add("InstanceID", "string", prefix)
       .Add("SystemName", "string", guid)
-      .Add("ElementName", "string", system.name)
-      .Add("SettingType", "uint16", "3")
+      .Add("ElementName", "string", header.element_name)
+      .Add("SettingType", "uint16", std::to_string(header.setting_type))
       .Add("VirtualSystemType", "string", "301")
+      .Add("Parent", "string", header.parent.IsNull() ? "" : InstanceIdOf(header.parent))
       .Add("Notes", "string", system.notes)
       .Add("BIOSGUID", "string", "{" + system.bios_guid.ToString() + "}")
-      .Add("CreationTime", "datetime", FormatDatetime(system.creation_time));
+      .Add("CreationTime", "datetime", FormatDatetime(header.creation_time));
   InstanceWriter(root, "Msvm_VirtualSystemGlobalSettingData")
       .Add("InstanceID", "string", prefix + "\\Global")
       .Add("SystemName", "string", guid);
@@ -128,7 +156,12 @@ Result<void> WriteExpFile(const SystemDefinition& system, const std::filesystem:
   return SaveXmlFile(document, file);
 }
 
-Result<SystemDefinition> ReadExpFile(const std::filesystem::path& file) {
+struct ParsedDefinition {
+  SystemDefinition system;
+  SettingsHeader header;
+};
+
+Result<ParsedDefinition> ParseDefinition(const std::filesystem::path& file) {
   pugi::xml_document document;
   VSM_RETURN_IF_ERROR(LoadXmlFile(file, document));
   auto malformed = [&](const std::string& what) {
@@ -137,6 +170,7 @@ Result<SystemDefinition> ReadExpFile(const std::filesystem::path& file) {
   pugi::xml_node root = document.child("vsm-definition");
   if (!root) return malformed("its root element is not <vsm-definition>");
   SystemDefinition system;
+  SettingsHeader header;
   bool have_settings = false, have_memory = false, have_processor = false;
   for (pugi::xml_node instance : root.children("INSTANCE")) {
     std::string class_name = instance.attribute("CLASSNAME").value();
@@ -153,6 +187,23 @@ Result<SystemDefinition> ReadExpFile(const std::filesystem::path& file) {
       auto created = ParseDatetime(PropertyText(instance, "CreationTime"));
       if (!created) return malformed("CreationTime is not a CIM datetime");
       system.creation_time = *created;
+      header.creation_time = *created;
+      header.element_name = system.name;
+      std::optional<Guid> instance_id = GuidOfInstanceId(PropertyText(instance, "InstanceID"));
+      if (!instance_id) return malformed("the InstanceID of its settings is not \"Microsoft:<GUID>\"");
+      header.instance = *instance_id;
+      std::string setting_type = PropertyText(instance, "SettingType");
+      if (setting_type != "3" && setting_type != "5") {
+        return malformed(fmt::format("SettingType '{}' is neither 3 (a system) nor 5 (a snapshot)",
+                                     setting_type));
+      }
+      header.setting_type = setting_type == "3" ? kSettingTypeCurrent : kSettingTypeSnapshot;
+      std::string parent = PropertyText(instance, "Parent");
+      if (!parent.empty()) {
+        std::optional<Guid> parent_id = GuidOfInstanceId(parent);
+        if (!parent_id) return malformed(fmt::format("Parent '{}' is not \"Microsoft:<GUID>\"", parent));
+        header.parent = *parent_id;
+      }
       continue;
     }
     if (class_name == "Msvm_VirtualSystemGlobalSettingData") continue;
@@ -212,7 +263,68 @@ Result<SystemDefinition> ReadExpFile(const std::filesystem::path& file) {
   if (!have_settings) return malformed("it has no Msvm_VirtualSystemSettingData instance");
   if (!have_memory) return malformed("it has no Msvm_MemorySettingData instance");
   if (!have_processor) return malformed("it has no Msvm_ProcessorSettingData instance");
-  return system;
+  return ParsedDefinition{std::move(system), std::move(header)};
+}
+
+}  // namespace
+
+Result<void> WriteExpFile(const SystemDefinition& system, const std::filesystem::path& file) {
+  return WriteDefinition(system,
+                         {.instance = system.id,
+                          .element_name = system.name,
+                          .setting_type = kSettingTypeCurrent,
+                          .parent = system.parent_snapshot,
+                          .creation_time = system.creation_time},
+                         file);
+}
+
+Result<SystemDefinition> ReadExpFile(const std::filesystem::path& file) {
+  VSM_ASSIGN_OR_RETURN(ParsedDefinition parsed, ParseDefinition(file));
+  if (parsed.header.setting_type != kSettingTypeCurrent) {
+    return Error::InvalidParameter(fmt::format(
+        "'{}' is not a valid definition: it holds a snapshot, not the system's current settings",
+        file.string()));
+  }
+  parsed.system.parent_snapshot = parsed.header.parent;
+  return std::move(parsed.system);
+}
+
+Result<void> WriteSnapshotExpFile(const SnapshotRecord& snapshot, const std::filesystem::path& file) {
+  SystemDefinition configuration = snapshot.configuration;
+  configuration.id = snapshot.system;
+  return WriteDefinition(configuration,
+                         {.instance = snapshot.id,
+                          .element_name = snapshot.name,
+                          .setting_type = kSettingTypeSnapshot,
+                          .parent = snapshot.parent,
+                          .creation_time = snapshot.creation_time},
+                         file);
+}
+
+Result<SnapshotRecord> ReadSnapshotExpFile(const std::filesystem::path& file) {
+  VSM_ASSIGN_OR_RETURN(ParsedDefinition parsed, ParseDefinition(file));
+  if (parsed.header.setting_type != kSettingTypeSnapshot) {
+    return Error::InvalidParameter(fmt::format(
+        "'{}' is not a valid snapshot: its settings have SettingType 3, a system's, not 5",
+        file.string()));
+  }
+  if (parsed.header.instance == parsed.system.id) {
+    return Error::InvalidParameter(fmt::format(
+        "'{}' is not a valid snapshot: its InstanceID is its system's", file.string()));
+  }
+  SnapshotRecord snapshot;
+  snapshot.id = parsed.header.instance;
+  snapshot.system = parsed.system.id;
+  snapshot.parent = parsed.header.parent;
+  snapshot.name = parsed.header.element_name;
+  snapshot.creation_time = parsed.header.creation_time;
+  snapshot.configuration = std::move(parsed.system);
+  // The name and creation time of the system at the time are not kept (Hyper-V keeps neither):
+  // applying a snapshot keeps the system's own.
+  snapshot.configuration.name.clear();
+  snapshot.configuration.creation_time = {};
+  snapshot.configuration.parent_snapshot = snapshot.parent;
+  return snapshot;
 }
 
 }  // namespace vsm::package

@@ -11,6 +11,10 @@ std::string DefinitionPathFor(const Guid& id) {
   return std::string(kDefinitionsDirectory) + "/" + id.ToString() + ".exp";
 }
 
+std::string SnapshotPathFor(const Guid& id) {
+  return std::string(kSnapshotsDirectory) + "/" + id.ToString() + ".exp";
+}
+
 Result<void> CheckRelativePath(const std::string& relative_path) {
   auto refuse = [&](std::string_view why) {
     return Error::InvalidParameter(fmt::format(

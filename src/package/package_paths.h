@@ -14,9 +14,12 @@ namespace vsm::package {
 inline constexpr char kConfigFile[] = "config.xml";
 inline constexpr char kDefinitionsDirectory[] = "Virtual Machines";
 inline constexpr char kDisksDirectory[] = "Virtual Hard Disks";
+inline constexpr char kSnapshotsDirectory[] = "Snapshots";
 
 // "Virtual Machines/<GUID>.exp": where a package holds the definition of system `id`.
 std::string DefinitionPathFor(const Guid& id);
+// "Snapshots/<GUID>.exp": where a package holds snapshot `id`.
+std::string SnapshotPathFor(const Guid& id);
 
 // Checks the text of a relative path from config.xml: '/'-separated, no empty, "." or ".."
 // segment, not absolute, no backslash or NUL. kInvalidParameter naming the path otherwise.

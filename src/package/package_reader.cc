@@ -41,6 +41,49 @@ Error NotAPackage(const fs::path& directory) {
       directory.string()));
 }
 
+// Puts `snapshots` parents first, proving the tree: each parent is a snapshot of the package,
+// no snapshot is its own ancestor, and the current state derives from one of them (or none).
+Result<std::vector<SnapshotRecord>> OrderSnapshotTree(const Package& package,
+                                                      std::vector<SnapshotRecord> snapshots) {
+  std::set<Guid> ids;
+  for (const SnapshotRecord& snapshot : snapshots) ids.insert(snapshot.id);
+  for (const SnapshotRecord& snapshot : snapshots) {
+    if (!snapshot.parent.IsNull() && !ids.contains(snapshot.parent)) {
+      return Error::InvalidParameter(fmt::format(
+          "snapshot '{}' ({}) has parent {}, which '{}' does not hold: the package is incomplete",
+          snapshot.name, snapshot.id.ToString(), snapshot.parent.ToString(),
+          package.directory.string()));
+    }
+  }
+  if (!package.system.parent_snapshot.IsNull() && !ids.contains(package.system.parent_snapshot)) {
+    return Error::InvalidParameter(fmt::format(
+        "the system's current state derives from snapshot {}, which '{}' does not hold: the "
+        "package is incomplete",
+        package.system.parent_snapshot.ToString(), package.directory.string()));
+  }
+  std::vector<SnapshotRecord> ordered;
+  std::set<Guid> placed;
+  while (!snapshots.empty()) {
+    size_t before = snapshots.size();
+    for (auto it = snapshots.begin(); it != snapshots.end();) {
+      if (it->parent.IsNull() || placed.contains(it->parent)) {
+        placed.insert(it->id);
+        ordered.push_back(std::move(*it));
+        it = snapshots.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (snapshots.size() == before) {
+      return Error::InvalidParameter(fmt::format(
+          "the snapshots of '{}' form a loop (snapshot {} is its own ancestor): the package is "
+          "inconsistent",
+          package.directory.string(), snapshots.front().id.ToString()));
+    }
+  }
+  return ordered;
+}
+
 }  // namespace
 
 Result<Package> ReadPackage(const fs::path& import_directory) {
@@ -75,7 +118,9 @@ Result<Package> ReadPackage(const fs::path& import_directory) {
   package.contains_disks = config.contains_disks;
   const std::string expected_exp = DefinitionPathFor(config.system_id);
   const std::string disks_prefix = std::string(kDisksDirectory) + "/";
+  const std::string snapshots_prefix = std::string(kSnapshotsDirectory) + "/";
   bool have_definition = false;
+  std::vector<std::pair<std::string, fs::path>> snapshot_files;  // relative, resolved
   std::set<std::string> listed;
   std::map<std::string, std::string> packaged_disks;  // original path -> path in the package
   for (const ConfigFile& entry : config.files) {
@@ -86,6 +131,17 @@ Result<Package> ReadPackage(const fs::path& import_directory) {
                                        /*refuse_hard_links=*/is_disk));
     if (!listed.insert(relative).second) return inconsistent(fmt::format("lists '{}' twice", relative));
     package.files.push_back(entry.file);
+    if (entry.role == "snapshot") {
+      if (!config.contains_disks) {
+        return inconsistent(fmt::format("lists snapshot '{}' but says it contains no disks", relative));
+      }
+      if (relative.compare(0, snapshots_prefix.size(), snapshots_prefix) != 0 ||
+          relative.find('/', snapshots_prefix.size()) != std::string::npos) {
+        return inconsistent(fmt::format("lists snapshot '{}' outside '{}'", relative, kSnapshotsDirectory));
+      }
+      snapshot_files.emplace_back(relative, resolved);
+      continue;
+    }
     if (!is_disk) {
       if (relative != expected_exp) {
         return Error::InvalidParameter(fmt::format(
@@ -127,17 +183,41 @@ Result<Package> ReadPackage(const fs::path& import_directory) {
         "'{}' names the system '{}', but config.xml says '{}': the package is inconsistent",
         exp_path.string(), package.system.name, config.system_name));
   }
-  for (Drive& drive : package.system.drives) {
-    if (drive.kind != DriveKind::kHardDisk || drive.path.empty()) continue;
-    auto packaged = packaged_disks.find(drive.path);
-    if (packaged != packaged_disks.end()) {
-      drive.path = packaged->second;
-    } else if (package.contains_disks) {
-      return Error::InvalidParameter(fmt::format(
-          "'{}' names disk '{}', which config.xml does not list: the package is inconsistent",
-          exp_path.string(), drive.path));
+  auto place_disks = [&](SystemDefinition& definition, const fs::path& exp) -> Result<void> {
+    for (Drive& drive : definition.drives) {
+      if (drive.kind != DriveKind::kHardDisk || drive.path.empty()) continue;
+      auto packaged = packaged_disks.find(drive.path);
+      if (packaged != packaged_disks.end()) {
+        drive.path = packaged->second;
+      } else if (package.contains_disks) {
+        return Error::InvalidParameter(fmt::format(
+            "'{}' names disk '{}', which config.xml does not list: the package is inconsistent",
+            exp.string(), drive.path));
+      }
     }
+    return Ok();
+  };
+  VSM_RETURN_IF_ERROR(place_disks(package.system, exp_path));
+  std::vector<SnapshotRecord> snapshots;
+  for (const auto& [relative, resolved] : snapshot_files) {
+    VSM_ASSIGN_OR_RETURN(fs::path file, ResolveInside(directory, relative, true));
+    VSM_ASSIGN_OR_RETURN(SnapshotRecord snapshot, ReadSnapshotExpFile(file));
+    if (relative != SnapshotPathFor(snapshot.id)) {
+      return Error::InvalidParameter(fmt::format(
+          "'{}' holds snapshot {}, so its name must be '{}': the package is inconsistent",
+          file.string(), snapshot.id.ToString(), SnapshotPathFor(snapshot.id)));
+    }
+    if (snapshot.system != package.system.id) {
+      return Error::InvalidParameter(fmt::format(
+          "'{}' is a snapshot of system {}, not of {}: the package is inconsistent",
+          file.string(), snapshot.system.ToString(), package.system.id.ToString()));
+    }
+    VSM_RETURN_IF_ERROR(place_disks(snapshot.configuration, file));
+    snapshot.configuration.name = package.system.name;
+    snapshot.configuration.creation_time = package.system.creation_time;
+    snapshots.push_back(std::move(snapshot));
   }
+  VSM_ASSIGN_OR_RETURN(package.snapshots, OrderSnapshotTree(package, std::move(snapshots)));
   return package;
 }
 

@@ -85,7 +85,7 @@ class PackageTest : public ::testing::Test {
 
   Result<fs::path> Export(bool copy_vm_state = true) {
     NullProgress progress;
-    return WritePackage(system_, temp_ / "exports",
+    return WritePackage(system_, {}, temp_ / "exports",
                         {.copy_vm_state = copy_vm_state,
                          .staging_directory = StagingDirectoryFor(temp_ / "exports", system_.name, "job1")},
                         progress);
@@ -145,7 +145,7 @@ TEST_F(PackageTest, RoundTripKeepsDefinitionAndDisks) {
   EXPECT_EQ(testing::Sha256Sum(expected.drives[0].path), boot_sha);
 
   std::string config = ReadText(*written / "config.xml");
-  EXPECT_THAT(config, HasSubstr("<vsm-export format-version=\"2\">"));
+  EXPECT_THAT(config, HasSubstr("<vsm-export format-version=\"3\">"));
   // The digest is the one docs/export-format.md tells users to check with standard tools.
   std::string tools_digest;
   ASSERT_EQ(testing::RunCommand("split -b 1M --filter='openssl dgst -sha256 -binary' " +
@@ -247,7 +247,7 @@ TEST_F(PackageTest, ExistingTargetIsNeverTouched) {
 TEST_F(PackageTest, CancelledExportLeavesNothing) {
   CountingProgress cancel(/*cancel_after=*/1);  // cancelled after the first AddDoneBytes
   Result<fs::path> cancelled = WritePackage(
-      system_, temp_ / "exports",
+      system_, {}, temp_ / "exports",
       {.staging_directory = StagingDirectoryFor(temp_ / "exports", system_.name, "job2")}, cancel);
   ASSERT_FALSE(cancelled.ok());
   EXPECT_EQ(cancelled.error().code(), ReturnCode::kFailed);
@@ -293,7 +293,7 @@ TEST_F(PackageTest, StagingDirectoryIsAHiddenSibling) {
 TEST_F(PackageTest, ExportDirectoryInsteadOfPackageNamesTheSubdirectory) {
   ASSERT_TRUE(Export().ok());
   system_.name = "db01";
-  ASSERT_TRUE(WritePackage(system_, temp_ / "exports",
+  ASSERT_TRUE(WritePackage(system_, {}, temp_ / "exports",
                            {.copy_vm_state = false,
                             .staging_directory = StagingDirectoryFor(temp_ / "exports", "db01", "j")},
                            *std::make_unique<NullProgress>())
@@ -355,7 +355,7 @@ TEST_F(PackageTest, FormatOnePackagesStayReadableAndVerified) {
   Result<Package> current = ReadPackage(package);
   ASSERT_TRUE(current.ok());
   std::string config = ReadText(package / "config.xml");
-  config = Replaced(config, "format-version=\"2\"", "format-version=\"1\"");
+  config = Replaced(config, "format-version=\"3\"", "format-version=\"1\"");
   for (const PackageFile& file : current->files) {
     config = Replaced(config, "sha256-1m-blocks=\"" + file.digest_hex + "\"",
                       "sha256=\"" + testing::Sha256Sum(package / file.relative_path) + "\"");
@@ -404,9 +404,9 @@ TEST_F(PackageTest, ManifestProblemsGiveTheirErrors) {
   ASSERT_FALSE(malformed.ok());
   EXPECT_THAT(malformed.error().message(), HasSubstr("'" + config_path.string() + "' is not valid XML"));
   EXPECT_THAT(malformed.error().message(), HasSubstr("at byte"));
-  EXPECT_EQ(message("format-version=\"2\"", "format-version=\"7\""),
+  EXPECT_EQ(message("format-version=\"3\"", "format-version=\"7\""),
             "'" + config_path.string() +
-                "' has format version 7; this vsm reads versions 1 to 2: upgrade vsm");
+                "' has format version 7; this vsm reads versions 1 to 3: upgrade vsm");
   EXPECT_THAT(message("sha256-1m-blocks=\"", "sha256-1m-blocks=\"X"),
               HasSubstr("has no valid sha256-1m-blocks (64 lower-case hex digits)"));
   EXPECT_THAT(message("Virtual Hard Disks/boot.vhd", "Virtual Hard Disks/../../boot.vhd"), HasSubstr("'..'"));
@@ -610,6 +610,171 @@ INSTANTIATE_TEST_SUITE_P(Formats, PackageChainTest,
                          ::testing::Values(std::make_pair(QemuDiskKind::kVhdDynamic, std::string(".vhd")),
                                            std::make_pair(QemuDiskKind::kVhdxDynamic, std::string(".vhdx"))),
                          [](const auto& info) { return info.param.second == ".vhd" ? "Vhd" : "Vhdx"; });
+
+}  // namespace
+}  // namespace vsm::package
+
+namespace vsm::package {
+namespace {
+
+// A snapshot tree s0 <- s1 over the chain base <- snap1 <- snap2: s0 froze the base, s1 froze
+// snap1, and the system's current state writes snap2 and derives from s1.
+class PackageSnapshotTest : public PackageTest {
+ protected:
+  void SetUp() override {
+    PackageTest::SetUp();
+    fs::create_directories(temp_ / "chain");
+    const fs::path leaf = MakeChain(temp_ / "chain", QemuDiskKind::kVhdxDynamic, ".vhdx");
+    s0_ = Snapshot("s0", Guid{}, temp_ / "chain/base.vhdx");
+    s1_ = Snapshot("s1", s0_.id, temp_ / "chain/snap1.avhdx");
+    system_.drives = {{DriveKind::kHardDisk, ControllerKind::kIde, 0, 0, leaf.string()}};
+    system_.parent_snapshot = s1_.id;
+  }
+
+  SnapshotRecord Snapshot(const std::string& name, const Guid& parent, const fs::path& disk) {
+    SnapshotRecord snapshot{.id = Guid::Generate(), .system = system_.id, .parent = parent,
+                            .name = name, .creation_time = system_.creation_time,
+                            .configuration = system_};
+    snapshot.configuration.drives = {{DriveKind::kHardDisk, ControllerKind::kIde, 0, 0, disk.string()}};
+    snapshot.configuration.parent_snapshot = parent;
+    return snapshot;
+  }
+
+  Result<fs::path> ExportTree(bool copy_vm_state = true) {
+    NullProgress progress;
+    // Newest first: the writer must not rely on the order it is given.
+    return WritePackage(system_, {s1_, s0_}, temp_ / "exports",
+                        {.copy_vm_state = copy_vm_state,
+                         .staging_directory = StagingDirectoryFor(temp_ / "exports", system_.name, "job1")},
+                        progress);
+  }
+
+  fs::path SnapshotFile(const fs::path& package, const SnapshotRecord& snapshot) {
+    return package / "Snapshots" / (snapshot.id.ToString() + ".exp");
+  }
+
+  SnapshotRecord s0_;
+  SnapshotRecord s1_;
+};
+
+TEST_F(PackageSnapshotTest, TreeRoundTripsParentsFirstWithEveryLayerInside) {
+  Result<fs::path> written = ExportTree();
+  ASSERT_TRUE(written.ok()) << written.error().ToString();
+  EXPECT_TRUE(fs::is_regular_file(SnapshotFile(*written, s0_)));
+  EXPECT_TRUE(fs::is_regular_file(SnapshotFile(*written, s1_)));
+  EXPECT_THAT(ReadText(*written / "config.xml"), HasSubstr("role=\"snapshot\""));
+
+  Result<Package> package = ReadPackage(*written);
+  ASSERT_TRUE(package.ok()) << package.error().ToString();
+  ASSERT_EQ(package->snapshots.size(), 2u);
+  const SnapshotRecord& s0 = package->snapshots[0];
+  const SnapshotRecord& s1 = package->snapshots[1];
+  EXPECT_EQ(s0.id, s0_.id);
+  EXPECT_EQ(s1.id, s1_.id);
+  EXPECT_EQ(s0.name, "s0");
+  EXPECT_EQ(s1.name, "s1");
+  EXPECT_TRUE(s0.parent.IsNull());
+  EXPECT_EQ(s1.parent, s0_.id);
+  EXPECT_EQ(s1.configuration.parent_snapshot, s0_.id);
+  EXPECT_EQ(s1.creation_time, s1_.creation_time);
+  EXPECT_EQ(s1.system, system_.id);
+  EXPECT_EQ(s1.configuration.name, system_.name);
+  EXPECT_EQ(package->system.parent_snapshot, s1_.id);
+  ASSERT_EQ(s0.configuration.drives.size(), 1u);
+  EXPECT_EQ(s0.configuration.drives[0].path, (*written / "Virtual Hard Disks/base.vhdx").string());
+  EXPECT_EQ(s1.configuration.drives[0].path, (*written / "Virtual Hard Disks/snap1.avhdx").string());
+  EXPECT_EQ(package->system.drives[0].path, (*written / "Virtual Hard Disks/snap2.avhdx").string());
+  NullProgress progress;
+  Result<void> verified = VerifyPackage(*package, progress);
+  ASSERT_TRUE(verified.ok()) << verified.error().ToString();
+
+  // What each snapshot reads inside the package is what it read where it was taken.
+  EXPECT_EQ(ReadWholeChain(s0.configuration.drives[0].path, *written),
+            ReadWholeChain(temp_ / "chain/base.vhdx"));
+  EXPECT_EQ(ReadWholeChain(s1.configuration.drives[0].path, *written),
+            ReadWholeChain(temp_ / "chain/snap1.avhdx"));
+  EXPECT_EQ(ReadWholeChain(package->system.drives[0].path, *written),
+            ReadWholeChain(temp_ / "chain/snap2.avhdx"));
+}
+
+TEST_F(PackageSnapshotTest, ConfigurationOnlyExportLeavesTheTreeOut) {
+  Result<fs::path> written = ExportTree(/*copy_vm_state=*/false);
+  ASSERT_TRUE(written.ok()) << written.error().ToString();
+  EXPECT_FALSE(fs::exists(*written / "Snapshots"));
+  Result<Package> package = ReadPackage(*written);
+  ASSERT_TRUE(package.ok()) << package.error().ToString();
+  EXPECT_THAT(package->snapshots, IsEmpty());
+  EXPECT_EQ(package->system.drives[0].path, system_.drives[0].path);
+}
+
+TEST_F(PackageSnapshotTest, BrokenTreesAreRefusedNamingTheSnapshot) {
+  Result<fs::path> written = ExportTree();
+  ASSERT_TRUE(written.ok()) << written.error().ToString();
+  const fs::path package = *written;
+  const std::string config = ReadText(package / "config.xml");
+  const std::string s0_exp = ReadText(SnapshotFile(package, s0_));
+  const std::string s1_exp = ReadText(SnapshotFile(package, s1_));
+  auto restore = [&] {
+    WriteText(package / "config.xml", config);
+    WriteText(SnapshotFile(package, s0_), s0_exp);
+    WriteText(SnapshotFile(package, s1_), s1_exp);
+    ASSERT_TRUE(ReadAndVerify(package).ok());
+  };
+
+  // s1's parent left out of the package.
+  fs::rename(SnapshotFile(package, s0_), temp_ / "s0.exp");
+  DropFromConfig(package, "Snapshots/" + s0_.id.ToString());
+  EXPECT_EQ(ReadPackage(package).error().message(),
+            fmt::format("snapshot 's1' ({}) has parent {}, which '{}' does not hold: the package "
+                        "is incomplete",
+                        s1_.id.ToString(), s0_.id.ToString(), package.string()));
+  fs::rename(temp_ / "s0.exp", SnapshotFile(package, s0_));
+  restore();
+
+  // s0 edited to be s1's child: s0 <- s1 <- s0.
+  const std::string s0_parent_before = "Microsoft:" + s0_.id.ToString();
+  ASSERT_THAT(s1_exp, HasSubstr(s0_parent_before));
+  std::string looped = s0_exp;
+  const size_t parent_at = looped.find("<PROPERTY NAME=\"Parent\"");
+  ASSERT_NE(parent_at, std::string::npos) << looped;
+  const size_t value_end = looped.find("</PROPERTY>", parent_at);
+  looped.replace(parent_at, value_end - parent_at,
+                 "<PROPERTY NAME=\"Parent\" TYPE=\"string\"><VALUE>Microsoft:" +
+                     s1_.id.ToString() + "</VALUE>");
+  WriteText(SnapshotFile(package, s0_), looped);
+  Result<Package> loop = ReadPackage(package);
+  ASSERT_FALSE(loop.ok());
+  EXPECT_THAT(loop.error().message(), HasSubstr("form a loop"));
+  EXPECT_THAT(loop.error().message(), HasSubstr("is its own ancestor"));
+  restore();
+
+  // A snapshot's .exp under another snapshot's name.
+  const Guid other = Guid::Generate();
+  fs::rename(SnapshotFile(package, s1_), package / "Snapshots" / (other.ToString() + ".exp"));
+  WriteText(package / "config.xml", Replaced(config, s1_.id.ToString() + ".exp", other.ToString() + ".exp"));
+  EXPECT_EQ(ReadPackage(package).error().message(),
+            fmt::format("'{}' holds snapshot {}, so its name must be 'Snapshots/{}.exp': the "
+                        "package is inconsistent",
+                        (package / "Snapshots" / (other.ToString() + ".exp")).string(),
+                        s1_.id.ToString(), s1_.id.ToString()));
+  fs::rename(package / "Snapshots" / (other.ToString() + ".exp"), SnapshotFile(package, s1_));
+  restore();
+
+  // A snapshot's bytes changed after export: its digest catches it.
+  WriteText(SnapshotFile(package, s1_), Replaced(s1_exp, ">s1<", ">s9<"));
+  Result<void> tampered = ReadAndVerify(package);
+  ASSERT_FALSE(tampered.ok());
+  EXPECT_THAT(tampered.error().message(),
+              HasSubstr("'" + SnapshotFile(package, s1_).string() + "' does not match its"));
+  restore();
+
+  // Snapshots need format version 3.
+  WriteText(package / "config.xml", Replaced(config, "format-version=\"3\"", "format-version=\"2\""));
+  Result<Package> old = ReadPackage(package);
+  ASSERT_FALSE(old.ok());
+  EXPECT_THAT(old.error().message(), HasSubstr("snapshot"));
+  restore();
+}
 
 }  // namespace
 }  // namespace vsm::package

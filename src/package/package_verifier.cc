@@ -72,15 +72,23 @@ Result<void> VerifyDigests(const Package& package, const std::vector<fs::path>& 
   return Ok();
 }
 
-// Every drive's chain, proven link by link (disk::DiskChain): inside the package's disk
+// Every drive's chain (the system's and each snapshot's), proven link by link (disk::DiskChain): inside the package's disk
 // directory, each parent found, of the identity its child recorded, and listed in config.xml
 // (so that its digest was checked). The first link that fails names the child and the parent.
 Result<void> VerifyPackagedChains(const Package& package, const std::vector<fs::path>& paths) {
   std::set<fs::path> listed(paths.begin(), paths.end());
   disk::ChainOptions options;
   options.confine_to = package.directory / kDisksDirectory;
-  for (const Drive& drive : package.system.drives) {
+  std::vector<const Drive*> drives;
+  for (const Drive& drive : package.system.drives) drives.push_back(&drive);
+  for (const SnapshotRecord& snapshot : package.snapshots) {
+    for (const Drive& drive : snapshot.configuration.drives) drives.push_back(&drive);
+  }
+  std::set<std::string> proven;
+  for (const Drive* drive_ptr : drives) {
+    const Drive& drive = *drive_ptr;
     if (drive.kind != DriveKind::kHardDisk || drive.path.empty()) continue;
+    if (!proven.insert(drive.path).second) continue;
     VSM_ASSIGN_OR_RETURN(disk::DiskChain chain, disk::DiskChain::Open(drive.path, options));
     for (size_t i = 1; i < chain.depth(); ++i) {
       const fs::path parent = chain.layer(i).path().lexically_normal();

@@ -56,34 +56,64 @@ Error TargetExists(const fs::path& target) {
       "'{}' already exists; export to another directory or remove it first", target.string()));
 }
 
-// The files a package must hold for the system's hard disks: every layer of every drive's chain
-// (each chain proven at export time, so that a broken source fails the export instead of
-// producing a package that cannot be imported), each file once even when chains share a base.
+// The files a package must hold for the hard disks of the system and its snapshots: every layer
+// of every drive's chain (each chain proven at export time, so that a broken source fails the
+// export instead of producing a package that cannot be imported), each file once even when
+// chains share layers. The drives' own paths come first, so that config.xml's original-path of
+// each is the very text the .exp files name it by.
 struct ChainFile {
   fs::path source;
   std::optional<size_t> parent;  // index of the parent's ChainFile
 };
 
-Result<std::vector<ChainFile>> CollectChainFiles(const SystemDefinition& system) {
+std::vector<std::string> HardDiskPaths(const SystemDefinition& system,
+                                       const std::vector<SnapshotRecord>& snapshots) {
+  std::vector<std::string> paths;
+  auto add = [&](const SystemDefinition& definition) {
+    for (const Drive& drive : definition.drives) {
+      if (drive.kind == DriveKind::kHardDisk && !drive.path.empty()) paths.push_back(drive.path);
+    }
+  };
+  add(system);
+  for (const SnapshotRecord& snapshot : snapshots) add(snapshot.configuration);
+  return paths;
+}
+
+Result<std::vector<ChainFile>> CollectChainFiles(const std::vector<std::string>& drive_paths) {
   std::vector<ChainFile> files;
   std::map<fs::path, size_t> index_of;  // canonical source -> index
-  for (const Drive& drive : system.drives) {
-    if (drive.kind != DriveKind::kHardDisk || drive.path.empty()) continue;
-    VSM_ASSIGN_OR_RETURN(disk::DiskChain chain, disk::DiskChain::Open(drive.path));
-    std::optional<size_t> child;
-    for (size_t i = 0; i < chain.depth(); ++i) {
-      std::error_code ec;
-      const fs::path& path = chain.layer(i).path();
-      fs::path key = fs::weakly_canonical(path, ec);
-      if (ec) key = path;
-      auto [it, inserted] = index_of.emplace(key, files.size());
-      if (inserted) files.push_back({path, std::nullopt});
-      if (child) files[*child].parent = it->second;
-      if (!inserted) break;  // the rest of this chain is already collected
-      child = it->second;
+  auto index = [&](const fs::path& path) {
+    std::error_code ec;
+    fs::path key = fs::weakly_canonical(path, ec);
+    if (ec) key = path;
+    auto [it, inserted] = index_of.emplace(key, files.size());
+    if (inserted) files.push_back({path, std::nullopt});
+    return it->second;
+  };
+  for (const std::string& path : drive_paths) index(path);
+  for (const std::string& path : drive_paths) {
+    VSM_ASSIGN_OR_RETURN(disk::DiskChain chain, disk::DiskChain::Open(path));
+    size_t child = index(chain.layer(0).path());
+    for (size_t i = 1; i < chain.depth(); ++i) {
+      size_t parent = index(chain.layer(i).path());
+      files[child].parent = parent;
+      child = parent;
     }
   }
   return files;
+}
+
+// Writes one small file of the package and lists it in `config`.
+Result<void> AddListedFile(const fs::path& staging, const std::string& relative,
+                           const std::string& role, Config& config) {
+  NullProgress quiet;
+  const disk::DigestAlgorithm digest = DigestAlgorithmFor(kFormatVersion);
+  VSM_ASSIGN_OR_RETURN(std::string digest_hex, disk::HashFile(staging / relative, digest, quiet));
+  std::error_code ec;
+  uint64_t size = fs::file_size(staging / relative, ec);
+  if (ec) return disk::ErrorFromErrno("cannot examine", staging / relative, ec.value());
+  config.files.push_back({PackageFile{relative, size, digest_hex}, role, ""});
+  return Ok();
 }
 
 Error Cancelled(const SystemDefinition& system) {
@@ -109,7 +139,8 @@ Result<void> MakeDirectory(const fs::path& directory) {
 
 // Builds the whole package in `staging` and publishes it as `target`. The caller removes
 // `staging` if this fails.
-Result<fs::path> Build(const SystemDefinition& system, const fs::path& export_directory,
+Result<fs::path> Build(const SystemDefinition& system, const std::vector<SnapshotRecord>& snapshots,
+                       const fs::path& export_directory,
                        const fs::path& target, const ExportOptions& options, Progress& progress) {
   const fs::path& staging = options.staging_directory;
   VSM_RETURN_IF_ERROR(MakeDirectory(staging / kDefinitionsDirectory));
@@ -121,19 +152,28 @@ Result<fs::path> Build(const SystemDefinition& system, const fs::path& export_di
   config.created = FormatIsoTime(std::chrono::system_clock::now());
   config.contains_disks = options.copy_vm_state;
 
-  // The definition first: it is tiny, and a bad one fails before any disk is copied.
+  // The definitions first: they are tiny, and a bad one fails before any disk is copied.
   std::string exp = DefinitionPathFor(system.id);
-  VSM_RETURN_IF_ERROR(WriteExpFile(system, staging / exp));
+  // A configuration-only package holds no snapshots, so its system derives from none of them:
+  // naming one would make the package unimportable.
+  SystemDefinition exported = system;
+  if (!options.copy_vm_state) exported.parent_snapshot = Guid{};
+  VSM_RETURN_IF_ERROR(WriteExpFile(exported, staging / exp));
+  VSM_RETURN_IF_ERROR(AddListedFile(staging, exp, "definition", config));
+  if (options.copy_vm_state && !snapshots.empty()) {
+    VSM_RETURN_IF_ERROR(MakeDirectory(staging / kSnapshotsDirectory));
+    for (const SnapshotRecord& snapshot : snapshots) {
+      std::string snapshot_exp = SnapshotPathFor(snapshot.id);
+      VSM_RETURN_IF_ERROR(WriteSnapshotExpFile(snapshot, staging / snapshot_exp));
+      VSM_RETURN_IF_ERROR(AddListedFile(staging, snapshot_exp, "snapshot", config));
+    }
+  }
   NullProgress quiet;  // progress follows the disks
   const disk::DigestAlgorithm digest = DigestAlgorithmFor(kFormatVersion);
-  VSM_ASSIGN_OR_RETURN(std::string exp_digest, disk::HashFile(staging / exp, digest, quiet));
-  std::error_code ec;
-  uint64_t exp_size = fs::file_size(staging / exp, ec);
-  if (ec) return disk::ErrorFromErrno("cannot examine", staging / exp, ec.value());
-  config.files.push_back({PackageFile{exp, exp_size, exp_digest}, "definition", ""});
 
   if (options.copy_vm_state) {
-    VSM_ASSIGN_OR_RETURN(std::vector<ChainFile> chain_files, CollectChainFiles(system));
+    VSM_ASSIGN_OR_RETURN(std::vector<ChainFile> chain_files,
+                         CollectChainFiles(HardDiskPaths(system, snapshots)));
     std::set<std::string> taken;
     std::vector<disk::CopyRequest> copies;
     std::vector<std::string> relatives;
@@ -173,6 +213,9 @@ Result<fs::path> Build(const SystemDefinition& system, const fs::path& export_di
   // everything is durable before the rename makes it visible (the files fsync themselves).
   VSM_RETURN_IF_ERROR(WriteConfigXml(config, staging / kConfigFile));
   VSM_RETURN_IF_ERROR(disk::SyncDirectory(staging / kDefinitionsDirectory));
+  if (options.copy_vm_state && !snapshots.empty()) {
+    VSM_RETURN_IF_ERROR(disk::SyncDirectory(staging / kSnapshotsDirectory));
+  }
   if (options.copy_vm_state) VSM_RETURN_IF_ERROR(disk::SyncDirectory(staging / kDisksDirectory));
   VSM_RETURN_IF_ERROR(disk::SyncDirectory(staging));
   if (progress.IsCancelled()) return Cancelled(system);
@@ -180,6 +223,7 @@ Result<fs::path> Build(const SystemDefinition& system, const fs::path& export_di
   Result<void> synced = disk::SyncDirectory(export_directory);
   if (!synced.ok()) {
     // Published but not durable: take it back, so that a failed export leaves nothing.
+    std::error_code ec;
     fs::remove_all(target, ec);
     return synced.error();
   }
@@ -193,7 +237,9 @@ fs::path StagingDirectoryFor(const fs::path& export_directory, const std::string
   return export_directory / ("." + name + ".vsm-export-" + job_id);
 }
 
-Result<fs::path> WritePackage(const SystemDefinition& system, const fs::path& export_directory,
+Result<fs::path> WritePackage(const SystemDefinition& system,
+                              const std::vector<SnapshotRecord>& snapshots,
+                              const fs::path& export_directory,
                               const ExportOptions& options, Progress& progress) {
   VSM_RETURN_IF_ERROR(CheckName(system.name));
   const fs::path target = export_directory / system.name;
@@ -212,7 +258,7 @@ Result<fs::path> WritePackage(const SystemDefinition& system, const fs::path& ex
     }
     return disk::ErrorFromErrno("cannot create the staging directory", staging, err);
   }
-  Result<fs::path> built = Build(system, export_directory, target, options, progress);
+  Result<fs::path> built = Build(system, snapshots, export_directory, target, options, progress);
   if (!built.ok()) {
     // If the rename happened, `staging` no longer exists and this removes nothing.
     fs::remove_all(staging, ec);

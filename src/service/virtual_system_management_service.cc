@@ -189,11 +189,13 @@ Result<JobRecord> VirtualSystemManagementService::ExportVirtualSystem(const Prin
   fs::path staging =
       package::StagingDirectoryFor(directory, found->name, Guid::Generate().ToString());
   spec.cleanup_path = staging.string();
+  VSM_ASSIGN_OR_RETURN(std::vector<SnapshotRecord> snapshots, repository_.ListSnapshots(found->id));
   package::ExportOptions options{.copy_vm_state = request.copy_vm_state,
                                  .max_parallel_copies = options_.max_parallel_files,
                                  .staging_directory = staging};
-  auto task = [system = *found, directory, options](jobs::JobContext& context) -> Result<void> {
-    VSM_RETURN_IF_ERROR(package::WritePackage(system, directory, options, context));
+  auto task = [system = *found, snapshots = std::move(snapshots), directory,
+               options](jobs::JobContext& context) -> Result<void> {
+    VSM_RETURN_IF_ERROR(package::WritePackage(system, snapshots, directory, options, context));
     return Ok();
   };
   return jobs_.Submit(std::move(spec), std::move(task));

@@ -171,6 +171,20 @@ class MemoryRepository final : public Repository {
     return Ok();
   }
 
+  Result<void> AddSystemWithSnapshots(const SystemDefinition& system,
+                                      const std::vector<SnapshotRecord>& snapshots,
+                                      const std::vector<CreatedDisk>& disks) override {
+    std::lock_guard lock(mutex_);
+    auto found = catalogue_.systems.find(system.id);
+    if (found != catalogue_.systems.end()) return SystemExistsError(found->second);
+    Catalogue next = catalogue_;
+    next.systems.emplace(system.id, system);
+    for (const SnapshotRecord& snapshot : snapshots) VSM_RETURN_IF_ERROR(next.AddSnapshot(snapshot));
+    for (const CreatedDisk& disk : disks) VSM_RETURN_IF_ERROR(next.AddCreatedDisk(disk));
+    catalogue_ = std::move(next);
+    return Ok();
+  }
+
   Result<void> SaveJob(const JobRecord& job) override {
     std::lock_guard lock(mutex_);
     jobs_[job.id] = job;

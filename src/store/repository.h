@@ -81,6 +81,14 @@ class Repository {
   // of the parts, plus kInvalidParameter for a remove_disks path that is not recorded.
   virtual Result<void> CommitSnapshotChange(const SnapshotChange& change) = 0;
 
+  // Registers an imported system with its snapshot tree and the disks vsm may delete for it,
+  // in one transaction: `system` as AddSystem, then each of `snapshots` (parents before their
+  // children) as AddSnapshot, then each of `disks` as AddCreatedDisk. On any error nothing is
+  // written.
+  virtual Result<void> AddSystemWithSnapshots(const SystemDefinition& system,
+                                              const std::vector<SnapshotRecord>& snapshots,
+                                              const std::vector<CreatedDisk>& disks) = 0;
+
   // Jobs.
   // Inserts or replaces the record with the same id.
   virtual Result<void> SaveJob(const JobRecord& job) = 0;

@@ -215,6 +215,20 @@ class SqliteRepository final : public Repository {
     });
   }
 
+  Result<void> AddSystemWithSnapshots(const SystemDefinition& system,
+                                      const std::vector<SnapshotRecord>& snapshots,
+                                      const std::vector<CreatedDisk>& disks) override {
+    std::lock_guard lock(mutex_);
+    return InTransaction([&]() -> Result<void> {
+      VSM_ASSIGN_OR_RETURN(auto existing, LoadSystemLocked(system.id));
+      if (existing) return SystemExistsError(*existing);
+      VSM_RETURN_IF_ERROR(WriteSystemLocked(system));
+      for (const SnapshotRecord& snapshot : snapshots) VSM_RETURN_IF_ERROR(AddSnapshotLocked(snapshot));
+      for (const CreatedDisk& disk : disks) VSM_RETURN_IF_ERROR(AddCreatedDiskLocked(disk));
+      return Ok();
+    });
+  }
+
   Result<void> SaveJob(const JobRecord& job) override {
     std::lock_guard lock(mutex_);
     Statement s = Prepare(
