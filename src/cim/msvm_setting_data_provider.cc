@@ -73,7 +73,11 @@ Instance MakeVirtualSystemSettingData(const SystemDefinition& system) {
   instance.Set("Notes", Value::String(system.notes));
   instance.Set("BIOSGUID", Value::String("{" + system.bios_guid.ToString() + "}"));
   instance.Set("CreationTime", msvm::TimestampValue(system.creation_time));
-  instance.Set("Parent", Value::Null(CimType::kString));
+  // As in Hyper-V, the current settings' Parent is the snapshot they derive from: where "Now"
+  // stands in the tree.
+  instance.Set("Parent", system.parent_snapshot.IsNull()
+                             ? Value::Null(CimType::kString)
+                             : Value::String(VirtualSystemSettingDataPath(system.parent_snapshot).ToString()));
   return instance;
 }
 

@@ -825,8 +825,10 @@ TEST_F(ProvidersTest, SnapshotsAreSettingDataOfTypeFiveLinkedByPreviousSettingDa
   EXPECT_EQ(Text(child, "ElementName"), "before upgrade");
   EXPECT_EQ(Text(child, "Parent"), first_path.ToString());
 
-  // The system's own VSSD stays SettingType 3; the enumeration gives all three.
+  // The system's own VSSD stays SettingType 3, its Parent the snapshot it now derives from;
+  // the enumeration gives all three.
   EXPECT_EQ(Text(MustGet(VirtualSystemSettingDataPath(id)), "SettingType"), "3");
+  EXPECT_EQ(Text(MustGet(VirtualSystemSettingDataPath(id)), "Parent"), second_path.ToString());
   EXPECT_THAT(Enumerate("Msvm_VirtualSystemSettingData"), SizeIs(3));
 
   std::vector<Instance> previous = Enumerate("Msvm_PreviousSettingData");
