@@ -33,7 +33,8 @@ Result<void> ReadFully(int fd, const std::filesystem::path& path, uint64_t offse
                        std::span<uint8_t> out) {
   size_t done = 0;
   while (done < out.size()) {
-    ssize_t n = ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
+    ssize_t n =
+        ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
     if (n < 0) {
       if (errno == EINTR) continue;
       return ErrorFromErrno("read", path, errno);
@@ -102,8 +103,7 @@ struct Piece {
 
 class VhdLayer final : public DiskLayer {
  public:
-  static Result<std::unique_ptr<DiskLayer>> Open(const std::filesystem::path& path,
-                                                 Access access);
+  static Result<std::unique_ptr<DiskLayer>> Open(const std::filesystem::path& path, Access access);
 
   VhdLayer(const VhdLayer&) = delete;
   VhdLayer& operator=(const VhdLayer&) = delete;
@@ -162,10 +162,10 @@ class VhdLayer final : public DiskLayer {
   std::optional<ParentReference> parent_;
   std::vector<uint8_t> footer_bytes_;  // as stored at the end of the file
   VhdFooter footer_;
-  VhdDynamicHeader header_;        // dynamic and differencing only
-  uint64_t bitmap_bytes_ = 0;      // dynamic and differencing only
-  std::vector<uint32_t> bat_;      // the entries that map the virtual size
-  uint64_t data_end_ = 0;          // where the footer at the end starts
+  VhdDynamicHeader header_;    // dynamic and differencing only
+  uint64_t bitmap_bytes_ = 0;  // dynamic and differencing only
+  std::vector<uint32_t> bat_;  // the entries that map the virtual size
+  uint64_t data_end_ = 0;      // where the footer at the end starts
 };
 
 Result<std::unique_ptr<DiskLayer>> VhdLayer::Open(const std::filesystem::path& path,
@@ -203,8 +203,7 @@ Result<void> VhdLayer::Load(const DiskInfo& info, const DiskFile& file) {
 // InspectVhd has checked that the BAT and every allocated block lie inside the file; this keeps
 // the BAT and checks that no block overlaps the structures a write must not clobber.
 Result<void> VhdLayer::LoadBat(const DiskFile& file) {
-  const uint64_t used_entries =
-      (info_.virtual_size_bytes + block_bytes() - 1) / block_bytes();
+  const uint64_t used_entries = (info_.virtual_size_bytes + block_bytes() - 1) / block_bytes();
   if (used_entries > kMaxBatEntries) {
     return file.Invalid(kVhd, fmt::format("BAT has {} entries of {}-byte blocks, more than the {} "
                                           "vsm maps",
@@ -212,6 +211,9 @@ Result<void> VhdLayer::LoadBat(const DiskFile& file) {
   }
   const uint64_t bat_bytes = AlignUp(uint64_t{header_.max_table_entries} * 4, kSectorBytes);
   bat_.reserve(used_entries);
+  // Where each allocated block lies, to prove below that no two share bytes: a write to one
+  // would silently change the other.
+  std::vector<std::pair<uint64_t, uint64_t>> placed;  // (offset, entry)
   for (uint64_t first = 0; first < used_entries; first += kBatEntriesPerRead) {
     const uint64_t count = std::min(kBatEntriesPerRead, used_entries - first);
     VSM_ASSIGN_OR_RETURN(std::vector<uint8_t> entries,
@@ -240,6 +242,16 @@ Result<void> VhdLayer::LoadBat(const DiskFile& file) {
                                               first + i, block_offset, block_span_bytes(),
                                               clobbered, clobbered_offset));
       }
+      placed.emplace_back(block_offset, first + i);
+    }
+  }
+  std::sort(placed.begin(), placed.end());
+  for (size_t i = 1; i < placed.size(); ++i) {
+    if (placed[i - 1].first + block_span_bytes() > placed[i].first) {
+      const auto [low, high] = std::minmax(placed[i - 1].second, placed[i].second);
+      return file.Invalid(kVhd, fmt::format("BAT entries {} and {} point to overlapping blocks "
+                                            "at offsets {} and {}; the BAT is damaged",
+                                            low, high, placed[i - 1].first, placed[i].first));
     }
   }
   return Ok();
@@ -437,8 +449,7 @@ Result<void> VhdLayer::Write(uint64_t offset, std::span<const uint8_t> data,
   if (is_fixed()) return WriteFully(fd_, path_, offset, data);
   if (is_differencing() && parent == nullptr) {
     return Error::InvalidParameter(fmt::format(
-        "cannot write to differencing disk '{}' without a reader of its parent",
-        path_.string()));
+        "cannot write to differencing disk '{}' without a reader of its parent", path_.string()));
   }
 
   const uint64_t end = offset + data.size();
