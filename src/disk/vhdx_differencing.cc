@@ -456,6 +456,13 @@ Result<void> RepointVhdxParent(const std::filesystem::path& child,
         entry);
   }
   if (result.ok()) result = SyncData(fd, child);
+  // The old item is unreferenced now but still holds the old paths (often absolute ones from
+  // the source host); zero it so a packaged child does not carry them away.
+  if (result.ok() && *item_offset != old_entry.offset) {
+    result = WriteFully(fd, child, region.file_offset + old_entry.offset,
+                        std::vector<uint8_t>(old_entry.length_bytes, 0));
+    if (result.ok()) result = SyncData(fd, child);
+  }
   ::close(fd);
   return result;
 }

@@ -488,6 +488,20 @@ TEST_F(VhdxLayerTest, RepointAfterMovingTheParentChangesOnlyTheLocations) {
   EXPECT_EQ(relative_only->parent()->locations, (std::vector<std::string>{relative}));
   // libvhdi 20210425 shows no parent filename for a relative_path alone, but accepts the file.
   EXPECT_THAT(Vhdiinfo(child_path), HasSubstr("Disk type\t\t: Differential"));
+  // No earlier path survives anywhere in the file: the items the re-points left behind are
+  // zeroed, so a packaged child does not carry the source host's paths away.
+  const std::vector<uint8_t> bytes = ReadAll(child_path);
+  const auto contains_utf16le = [&bytes](const std::string& text) {
+    std::vector<uint8_t> needle;
+    for (char c : text) {
+      needle.push_back(static_cast<uint8_t>(c));
+      needle.push_back(0);
+    }
+    return std::search(bytes.begin(), bytes.end(), needle.begin(), needle.end()) != bytes.end();
+  };
+  EXPECT_FALSE(contains_utf16le(std::filesystem::canonical(new_parent).string()));
+  EXPECT_FALSE(contains_utf16le("..\\a\\base.vhdx"));
+  EXPECT_TRUE(contains_utf16le(relative));
 }
 
 TEST_F(VhdxLayerTest, RepointToAnotherDiskIsRefused) {

@@ -212,12 +212,12 @@ std::vector<PackageCase> ChainCases() {
              const fs::path outside = w.Path("exports/outside/b.vhdx");
              fs::create_directories(outside.parent_path());
              fs::copy_file(package / kBase, outside);
-             // Twice: the locator item RepointParent wrote, and the one CreateDifferencingDisk
-             // wrote, which the re-point left unreferenced in the metadata region.
+             // Once: RepointParent zeroes the item CreateDifferencingDisk wrote, so the only
+             // copy of the path is the locator the child uses.
              EXPECT_EQ(
                  ReplaceEverywhere(package / kChild, Utf16Le(std::string(".\\") + kPackagedBase),
                                    Utf16Le("..\\..\\outside\\b.vhdx")),
-                 2u);
+                 1u);
              w.Set("outside", outside);
            },
        .first_to_fail = PackageEntry::kVerifyPackage,
