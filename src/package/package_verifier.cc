@@ -26,6 +26,10 @@ bool IsPackagedDisk(const PackageFile& file) {
   return file.relative_path.compare(0, prefix.size(), prefix) == 0;
 }
 
+// The fix for a package whose bytes are not the ones exported.
+constexpr const char* kRecopyAdvice =
+    "copy the package again from where it was exported, or export the system again";
+
 // Checks what can be checked without reading the data: the file is inside the package, regular,
 // of the listed size, and a disk's headers are valid. Returns its path.
 Result<fs::path> CheckFileShape(const Package& package, const PackageFile& file) {
@@ -35,13 +39,13 @@ Result<fs::path> CheckFileShape(const Package& package, const PackageFile& file)
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0) return disk::ErrorFromErrno("cannot examine", path, errno);
   if (!S_ISREG(st.st_mode)) {
-    return Error::InvalidParameter(fmt::format(
-        "'{}' is not a regular file: the package was modified", path.string()));
+    return Error::InvalidParameter(
+        fmt::format("'{}' is not a regular file: the package was modified", path.string()));
   }
   if (static_cast<uint64_t>(st.st_size) != file.size_bytes) {
     return Error::InvalidParameter(fmt::format(
-        "'{}' is {} bytes; config.xml says {}: the package is incomplete or was modified",
-        path.string(), st.st_size, file.size_bytes));
+        "'{}' is {} bytes; config.xml says {}: the package is incomplete or was modified; {}",
+        path.string(), st.st_size, file.size_bytes, kRecopyAdvice));
   }
   if (is_disk) {
     // Headers first: a damaged disk is named by what is wrong with it, and before its hash.
@@ -64,17 +68,18 @@ Result<void> VerifyDigests(const Package& package, const std::vector<fs::path>& 
     if ((*digests)[i] != file.digest_hex) {
       return Error::InvalidParameter(fmt::format(
           "'{}' does not match its {} digest in config.xml (expected {}, found {}): the file is "
-          "damaged or was modified",
-          paths[i].string(), disk::DigestAlgorithmName(algorithm), file.digest_hex,
-          (*digests)[i]));
+          "damaged or was modified; {}",
+          paths[i].string(), disk::DigestAlgorithmName(algorithm), file.digest_hex, (*digests)[i],
+          kRecopyAdvice));
     }
   }
   return Ok();
 }
 
-// Every drive's chain (the system's and each snapshot's), proven link by link (disk::DiskChain): inside the package's disk
-// directory, each parent found, of the identity its child recorded, and listed in config.xml
-// (so that its digest was checked). The first link that fails names the child and the parent.
+// Every drive's chain (the system's and each snapshot's), proven link by link (disk::DiskChain):
+// inside the package's disk directory, each parent found, of the identity its child recorded, and
+// listed in config.xml (so that its digest was checked). The first link that fails names the child
+// and the parent.
 Result<void> VerifyPackagedChains(const Package& package, const std::vector<fs::path>& paths) {
   std::set<fs::path> listed(paths.begin(), paths.end());
   disk::ChainOptions options;
@@ -95,8 +100,8 @@ Result<void> VerifyPackagedChains(const Package& package, const std::vector<fs::
       if (listed.count(parent) == 0) {
         return Error::InvalidParameter(fmt::format(
             "'{}' is the parent of '{}', but config.xml does not list it, so nothing proves its "
-            "content: the package is incomplete or was modified",
-            parent.string(), chain.layer(i - 1).path().string()));
+            "content: the package is incomplete or was modified; {}",
+            parent.string(), chain.layer(i - 1).path().string(), kRecopyAdvice));
       }
     }
   }

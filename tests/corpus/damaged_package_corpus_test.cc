@@ -20,6 +20,9 @@ namespace fs = std::filesystem;
 using testing::QemuDiskKind;
 
 constexpr uint64_t kMiB = 1 << 20;
+// The fix every message about a package whose bytes differ from the export ends with.
+const std::string kRecopy =
+    "copy the package again from where it was exported, or export the system again";
 
 std::vector<uint8_t> Bytes(const std::string& text) { return {text.begin(), text.end()}; }
 
@@ -74,7 +77,8 @@ std::vector<PackageCase> DiskCases() {
            },
        .first_to_fail = PackageEntry::kVerifyPackage,
        .message = "'{data}' does not match its sha256-1m-blocks digest in config.xml (expected "
-                  "{expected}, found {found}): the file is damaged or was modified"},
+                  "{expected}, found {found}): the file is damaged or was modified; " +
+                  kRecopy},
       {.name = "DiskTruncatedBy4KiB",
        .damage = "the packaged VHD boot.vhd cut 4 KiB short",
        .damage_it =
@@ -86,7 +90,8 @@ std::vector<PackageCase> DiskCases() {
            },
        .first_to_fail = PackageEntry::kVerifyPackage,
        .message = "'{boot}' is {size} bytes; config.xml says {listed}: the package is "
-                  "incomplete or was modified"},
+                  "incomplete or was modified; " +
+                  kRecopy},
       {.name = "DiskDeleted",
        .damage = "the packaged VHDX data.vhdx deleted (config.xml still lists it)",
        .damage_it = [](Workspace&, const fs::path& package) { fs::remove(package / kData); },
@@ -167,7 +172,8 @@ std::vector<PackageCase> ManifestCases() {
            },
        .first_to_fail = PackageEntry::kVerifyPackage,
        .message = "'{exp}' does not match its sha256-1m-blocks digest in config.xml (expected "
-                  "{expected}, found {found}): the file is damaged or was modified"},
+                  "{expected}, found {found}): the file is damaged or was modified; " +
+                  kRecopy},
       {.name = "UnlistedFileIsIgnored",
        .damage = "a qemu-img VHDX stray.vhdx added to 'Virtual Hard Disks', not in config.xml",
        .damage_it =
@@ -202,7 +208,8 @@ std::vector<PackageCase> ChainCases() {
        .damage_it = [](Workspace&, const fs::path& package) { DropFromConfig(package, kBase); },
        .first_to_fail = PackageEntry::kVerifyPackage,
        .message = "'{base}' is the parent of '{child}', but config.xml does not list it, so "
-                  "nothing proves its content: the package is incomplete or was modified"},
+                  "nothing proves its content: the package is incomplete or was modified; " +
+                  kRecopy},
       {.name = "ChainParentLocatorLeadsOutside",
        .damage = "child.avhdx's parent locator '.\\base-of-chain.vhdx' edited to "
                  "'..\\..\\outside\\b.vhdx' (same length), a copy of the parent there",
