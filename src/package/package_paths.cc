@@ -15,11 +15,13 @@ std::string SnapshotPathFor(const Guid& id) {
   return std::string(kSnapshotsDirectory) + "/" + id.ToString() + ".exp";
 }
 
-Result<void> CheckRelativePath(const std::string& relative_path) {
+Result<void> CheckRelativePath(const std::filesystem::path& config_path,
+                               const std::string& relative_path) {
   auto refuse = [&](std::string_view why) {
     return Error::InvalidParameter(fmt::format(
-        "config.xml names '{}', which {}; a package may only name files inside itself",
-        relative_path, why));
+        "'{}' names '{}', which {}; a package may only name files inside itself, so it was not "
+        "written by an export or was modified: export the system again",
+        config_path.string(), relative_path, why));
   };
   if (relative_path.empty()) return refuse("is empty");
   if (relative_path.front() == '/') return refuse("is an absolute path");
@@ -40,7 +42,7 @@ Result<void> CheckRelativePath(const std::string& relative_path) {
 Result<std::filesystem::path> ResolveInside(const std::filesystem::path& directory,
                                             const std::string& relative_path, bool must_exist,
                                             bool refuse_hard_links) {
-  VSM_RETURN_IF_ERROR(CheckRelativePath(relative_path));
+  VSM_RETURN_IF_ERROR(CheckRelativePath(directory / kConfigFile, relative_path));
   std::filesystem::path current = directory;
   std::filesystem::path relative(relative_path);
   for (auto it = relative.begin(); it != relative.end(); ++it) {
@@ -51,14 +53,17 @@ Result<std::filesystem::path> ResolveInside(const std::filesystem::path& directo
       if (err == ENOENT && !must_exist) return directory / relative;  // VerifyPackage names it
       if (err == ENOENT) {
         return Error::InvalidParameter(fmt::format(
-            "'{}' is missing: config.xml lists it, so the package is incomplete", current.string()));
+            "'{}' is missing: config.xml lists it, so the package is incomplete; copy the "
+            "package again from where it was exported, or export the system again",
+            current.string()));
       }
       return disk::ErrorFromErrno("cannot examine", current, err);
     }
     if (S_ISLNK(st.st_mode)) {
       return Error::InvalidParameter(fmt::format(
           "'{}' is a symbolic link; a package may not link outside itself, so it is refused before "
-          "anything is read through it",
+          "anything is read through it: replace the link with the file it names (cp -L), or "
+          "export the system again",
           current.string()));
     }
     bool last = std::next(it) == relative.end();

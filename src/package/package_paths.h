@@ -22,8 +22,10 @@ std::string DefinitionPathFor(const Guid& id);
 std::string SnapshotPathFor(const Guid& id);
 
 // Checks the text of a relative path from config.xml: '/'-separated, no empty, "." or ".."
-// segment, not absolute, no backslash or NUL. kInvalidParameter naming the path otherwise.
-Result<void> CheckRelativePath(const std::string& relative_path);
+// segment, not absolute, no backslash or NUL. kInvalidParameter naming `config_path` (the
+// config.xml it came from) and the path otherwise.
+Result<void> CheckRelativePath(const std::filesystem::path& config_path,
+                               const std::string& relative_path);
 
 // Resolves `relative_path` under `directory` without following links: each component is
 // lstat'ed; a symbolic link anywhere is refused, and so, if `refuse_hard_links`, is a final

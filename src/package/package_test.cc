@@ -438,7 +438,8 @@ TEST_F(PackageTest, ManifestProblemsGiveTheirErrors) {
   EXPECT_EQ(ReadPackage(package).error().message(),
             "'" + boot.string() +
                 "' is a symbolic link; a package may not link outside itself, so it is refused "
-                "before anything is read through it");
+                "before anything is read through it: replace the link with the file it names "
+                "(cp -L), or export the system again");
   fs::remove(boot);
   fs::create_hard_link(temp_ / "outside.vhd", boot);
   EXPECT_THAT(ReadPackage(package).error().message(), HasSubstr("'" + boot.string() + "' has 2 hard links"));

@@ -96,7 +96,8 @@ std::vector<PackageCase> DiskCases() {
        .damage = "the packaged VHDX data.vhdx deleted (config.xml still lists it)",
        .damage_it = [](Workspace&, const fs::path& package) { fs::remove(package / kData); },
        .first_to_fail = PackageEntry::kVerifyPackage,
-       .message = "'{data}' is missing: config.xml lists it, so the package is incomplete"},
+       .message =
+           "'{data}' is missing: config.xml lists it, so the package is incomplete; " + kRecopy},
       {.name = "DiskSymlinkToACopyOutside",
        .damage = "boot.vhd replaced by a symbolic link to a copy of it outside the package",
        .damage_it =
@@ -104,7 +105,8 @@ std::vector<PackageCase> DiskCases() {
              fs::create_symlink(MoveOutside(w, package, kBoot), package / kBoot);
            },
        .message = "'{boot}' is a symbolic link; a package may not link outside itself, so it is "
-                  "refused before anything is read through it"},
+                  "refused before anything is read through it: replace the link with the file "
+                  "it names (cp -L), or export the system again"},
       {.name = "DiskHardLinkToAFileOutside",
        .damage = "data.vhdx replaced by a hard link to a file outside the package (2 links)",
        .damage_it =
@@ -142,25 +144,31 @@ std::vector<PackageCase> ManifestCases() {
       {.name = "ListedPathWithDotDot",
        .damage = "config.xml lists boot.vhd as 'Virtual Hard Disks/../../boot.vhd'",
        .damage_it = ListBootAs("Virtual Hard Disks/../../boot.vhd"),
-       .message = "config.xml names '{listed}', which contains '..' or '.'; a package may only "
-                  "name files inside itself"},
+       .message =
+           "'{config}' names '{listed}', which contains '..' or '.'; a package may only name "
+           "files inside itself, so it was not written by an export or was modified: "
+           "export the system again"},
       {.name = "ListedPathAbsolute",
        .damage = "config.xml lists boot.vhd by the absolute path of a copy outside the package",
        .damage_it =
            [](Workspace& w, const fs::path& package) {
              ListBootAs(CopyOutside(w, package, kBoot).string())(w, package);
            },
-       .message = "config.xml names '{listed}', which is an absolute path; a package may only "
-                  "name files inside itself"},
+       .message = "'{config}' names '{listed}', which is an absolute path; a package may only name "
+                  "files inside itself, so it was not written by an export or was modified: "
+                  "export the system again"},
       {.name = "ListedPathWithBackslash",
        .damage = "config.xml lists boot.vhd as 'Virtual Hard Disks\\boot.vhd'",
        .damage_it = ListBootAs("Virtual Hard Disks\\boot.vhd"),
-       .message = "config.xml names '{listed}', which contains a backslash; a package may only "
-                  "name files inside itself"},
+       .message =
+           "'{config}' names '{listed}', which contains a backslash; a package may only name "
+           "files inside itself, so it was not written by an export or was modified: "
+           "export the system again"},
       {.name = "ExpDeleted",
        .damage = "the system's 'Virtual Machines' .exp deleted (config.xml still lists it)",
        .damage_it = [](Workspace& w, const fs::path&) { fs::remove(w.Fill("{exp}")); },
-       .message = "'{exp}' is missing: config.xml lists it, so the package is incomplete"},
+       .message =
+           "'{exp}' is missing: config.xml lists it, so the package is incomplete; " + kRecopy},
       {.name = "ExpBytesChanged",
        .damage = "the .exp's memory edited from 2048 to 4096 MB (same length, still valid)",
        .damage_it =
