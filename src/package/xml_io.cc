@@ -23,7 +23,11 @@ class Fd {
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   int get() const { return fd_; }
-  int Release() { int fd = fd_; fd_ = -1; return fd; }
+  int Release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
 
  private:
   int fd_;
@@ -86,8 +90,11 @@ Result<void> LoadXmlFile(const std::filesystem::path& file, pugi::xml_document& 
   pugi::xml_parse_result parsed =
       document.load_buffer(text.data(), text.size(), kParseFlags, pugi::encoding_utf8);
   if (!parsed) {
-    return Error::InvalidParameter(fmt::format("'{}' is not valid XML: {} at byte {}",
-                                               file.string(), parsed.description(), parsed.offset));
+    // Every XML file vsm reads is part of an export package, which an export wrote whole.
+    return Error::InvalidParameter(fmt::format(
+        "'{}' is not valid XML: {} at byte {}; the file is damaged or cut short: copy the package "
+        "again from where it was exported, or export the system again",
+        file.string(), parsed.description(), parsed.offset));
   }
   return Ok();
 }

@@ -133,7 +133,9 @@ std::vector<PackageCase> ManifestCases() {
              w.Set("last", at - 1);
            },
        // pugixml's words and offset: the root element is still open at the file's last byte.
-       .message = "'{config}' is not valid XML: Start-end tags mismatch at byte {last}"},
+       .message = "'{config}' is not valid XML: Start-end tags mismatch at byte {last}; the file "
+                  "is damaged or cut short: " +
+                  kRecopy},
       {.name = "ConfigXmlFormatVersionRaised",
        .damage = "config.xml's format-version raised from 3 to 4",
        .damage_it =
