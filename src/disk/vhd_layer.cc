@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "disk/block_overlap.h"
 #include "disk/byte_order.h"
 #include "disk/disk_file.h"
 #include "disk/posix_error.h"
@@ -211,9 +212,7 @@ Result<void> VhdLayer::LoadBat(const DiskFile& file) {
   }
   const uint64_t bat_bytes = AlignUp(uint64_t{header_.max_table_entries} * 4, kSectorBytes);
   bat_.reserve(used_entries);
-  // Where each allocated block lies, to prove below that no two share bytes: a write to one
-  // would silently change the other.
-  std::vector<std::pair<uint64_t, uint64_t>> placed;  // (offset, entry)
+  std::vector<PlacedBlock> placed;  // to prove below that no two blocks share bytes
   for (uint64_t first = 0; first < used_entries; first += kBatEntriesPerRead) {
     const uint64_t count = std::min(kBatEntriesPerRead, used_entries - first);
     VSM_ASSIGN_OR_RETURN(std::vector<uint8_t> entries,
@@ -242,17 +241,14 @@ Result<void> VhdLayer::LoadBat(const DiskFile& file) {
                                               first + i, block_offset, block_span_bytes(),
                                               clobbered, clobbered_offset));
       }
-      placed.emplace_back(block_offset, first + i);
+      placed.push_back({block_offset, block_span_bytes(), first + i});
     }
   }
-  std::sort(placed.begin(), placed.end());
-  for (size_t i = 1; i < placed.size(); ++i) {
-    if (placed[i - 1].first + block_span_bytes() > placed[i].first) {
-      const auto [low, high] = std::minmax(placed[i - 1].second, placed[i].second);
-      return file.Invalid(kVhd, fmt::format("BAT entries {} and {} point to overlapping blocks "
-                                            "at offsets {} and {}; the BAT is damaged",
-                                            low, high, placed[i - 1].first, placed[i].first));
-    }
+  if (const auto overlap = FindOverlappingBlocks(placed)) {
+    const auto& [low, high] = *overlap;
+    return file.Invalid(kVhd, fmt::format("BAT entries {} and {} point to overlapping blocks at "
+                                          "offsets {} and {}; the BAT is damaged",
+                                          low.entry, high.entry, low.offset, high.offset));
   }
   return Ok();
 }

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "disk/block_overlap.h"
 #include "disk/byte_order.h"
 #include "disk/crc32c.h"
 #include "disk/disk_file.h"
@@ -230,11 +231,6 @@ Result<std::unique_ptr<DiskLayer>> VhdxLayer::Open(const std::filesystem::path& 
 // block that overlaps the log, the BAT, the metadata or another block would clobber it, so that
 // is checked too, as is that every PARTIALLY_PRESENT block has the sector bitmap it needs.
 Result<void> VhdxLayer::CheckBlockPlacement() const {
-  struct Placed {
-    uint64_t offset;
-    uint64_t length;
-    uint64_t index;
-  };
   struct Structure {
     std::string_view name;
     uint64_t offset;
@@ -247,7 +243,7 @@ Result<void> VhdxLayer::CheckBlockPlacement() const {
        layout_.metadata_region.length_bytes},
   };
   const VhdxBatLayout& bat = bat_layout();
-  std::vector<Placed> placed;
+  std::vector<PlacedBlock> placed;
   for (uint64_t index = 0; index < layout_.bat.size(); ++index) {
     const uint64_t entry = layout_.bat[index];
     const bool is_bitmap = index % (bat.chunk_ratio + 1) == bat.chunk_ratio;
@@ -285,17 +281,13 @@ Result<void> VhdxLayer::CheckBlockPlacement() const {
     }
     placed.push_back({offset, length, index});
   }
-  std::sort(placed.begin(), placed.end(),
-            [](const Placed& a, const Placed& b) { return a.offset < b.offset; });
-  for (size_t i = 1; i < placed.size(); ++i) {
-    if (placed[i - 1].offset + placed[i - 1].length > placed[i].offset) {
-      return InvalidDiskError(
-          path_, kVhdx,
-          fmt::format("BAT entries {} and {} point to overlapping blocks at offsets {} and {}; "
-                      "the BAT is damaged",
-                      placed[i - 1].index, placed[i].index, placed[i - 1].offset,
-                      placed[i].offset));
-    }
+  if (const auto overlap = FindOverlappingBlocks(placed)) {
+    const auto& [low, high] = *overlap;
+    return InvalidDiskError(
+        path_, kVhdx,
+        fmt::format("BAT entries {} and {} point to overlapping blocks at offsets {} and {}; "
+                    "the BAT is damaged",
+                    low.entry, high.entry, low.offset, high.offset));
   }
   return Ok();
 }

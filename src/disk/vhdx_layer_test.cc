@@ -492,11 +492,7 @@ TEST_F(VhdxLayerTest, RepointAfterMovingTheParentChangesOnlyTheLocations) {
   // zeroed, so a packaged child does not carry the source host's paths away.
   const std::vector<uint8_t> bytes = ReadAll(child_path);
   const auto contains_utf16le = [&bytes](const std::string& text) {
-    std::vector<uint8_t> needle;
-    for (char c : text) {
-      needle.push_back(static_cast<uint8_t>(c));
-      needle.push_back(0);
-    }
+    const std::vector<uint8_t> needle = disk_testing::Utf16Le(text);
     return std::search(bytes.begin(), bytes.end(), needle.begin(), needle.end()) != bytes.end();
   };
   EXPECT_FALSE(contains_utf16le(std::filesystem::canonical(new_parent).string()));
