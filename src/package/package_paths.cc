@@ -52,10 +52,9 @@ Result<std::filesystem::path> ResolveInside(const std::filesystem::path& directo
       int err = errno;
       if (err == ENOENT && !must_exist) return directory / relative;  // VerifyPackage names it
       if (err == ENOENT) {
-        return Error::InvalidParameter(fmt::format(
-            "'{}' is missing: config.xml lists it, so the package is incomplete; copy the "
-            "package again from where it was exported, or export the system again",
-            current.string()));
+        return Error::InvalidParameter(
+            fmt::format("'{}' is missing: config.xml lists it, so the package is incomplete; {}",
+                        current.string(), kRecopyAdvice));
       }
       return disk::ErrorFromErrno("cannot examine", current, err);
     }

@@ -21,6 +21,10 @@ std::string DefinitionPathFor(const Guid& id);
 // "Snapshots/<GUID>.exp": where a package holds snapshot `id`.
 std::string SnapshotPathFor(const Guid& id);
 
+// How every refusal of a package whose bytes are not the ones exported ends: the fix.
+inline constexpr char kRecopyAdvice[] =
+    "copy the package again from where it was exported, or export the system again";
+
 // Checks the text of a relative path from config.xml: '/'-separated, no empty, "." or ".."
 // segment, not absolute, no backslash or NUL. kInvalidParameter naming `config_path` (the
 // config.xml it came from) and the path otherwise.

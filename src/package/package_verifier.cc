@@ -26,10 +26,6 @@ bool IsPackagedDisk(const PackageFile& file) {
   return file.relative_path.compare(0, prefix.size(), prefix) == 0;
 }
 
-// The fix for a package whose bytes are not the ones exported.
-constexpr const char* kRecopyAdvice =
-    "copy the package again from where it was exported, or export the system again";
-
 // Checks what can be checked without reading the data: the file is inside the package, regular,
 // of the listed size, and a disk's headers are valid. Returns its path.
 Result<fs::path> CheckFileShape(const Package& package, const PackageFile& file) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "disk/posix_error.h"
+#include "package/package_paths.h"
 
 namespace vsm::package {
 namespace {
@@ -91,10 +92,9 @@ Result<void> LoadXmlFile(const std::filesystem::path& file, pugi::xml_document& 
       document.load_buffer(text.data(), text.size(), kParseFlags, pugi::encoding_utf8);
   if (!parsed) {
     // Every XML file vsm reads is part of an export package, which an export wrote whole.
-    return Error::InvalidParameter(fmt::format(
-        "'{}' is not valid XML: {} at byte {}; the file is damaged or cut short: copy the package "
-        "again from where it was exported, or export the system again",
-        file.string(), parsed.description(), parsed.offset));
+    return Error::InvalidParameter(
+        fmt::format("'{}' is not valid XML: {} at byte {}; the file is damaged or cut short: {}",
+                    file.string(), parsed.description(), parsed.offset, kRecopyAdvice));
   }
   return Ok();
 }
