@@ -144,6 +144,9 @@ inline void MakeSparseFile(const std::filesystem::path& path, uint64_t size,
     ASSERT_EQ(::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(range.offset)),
               static_cast<ssize_t>(bytes.size()));
   }
+  // Allocated now, so that its st_blocks counts what a copy's will (ext4 counts the extent
+  // tree's blocks only once delayed allocation is done).
+  ASSERT_EQ(::fsync(fd), 0);
   ::close(fd);
 }
 

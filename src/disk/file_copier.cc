@@ -7,16 +7,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <optional>
 #include <utility>
 
+#include "disk/data_extents.h"
 #include "disk/file_streamer.h"
 #include "disk/posix_error.h"
+#include "disk/trailing_hasher.h"
 
 namespace vsm::disk {
 namespace {
 
 constexpr uint64_t kWritebackBatchBytes = 32ull << 20;
+// Small enough that cancellation and progress stay prompt, large enough to cost nothing.
+constexpr uint64_t kKernelCopyChunkBytes = 8ull << 20;
 
 // A file descriptor closed on scope exit.
 class ScopedFd {
@@ -84,25 +90,146 @@ Result<bool> TryClone(int source_fd, int destination_fd, const std::filesystem::
   }
 }
 
+// Starts write-back of what was just written every kWritebackBatchBytes, so that the device
+// works during the copy instead of during the final fsync, and the kernel does not throttle
+// the copy for a pile of dirty pages. Advisory: an error here shows again at fsync.
+class WritebackStarter {
+ public:
+  explicit WritebackStarter(int fd) : fd_(fd) {}
+  void Written(uint64_t offset, uint64_t length) {
+    if (end_ == start_) start_ = offset;
+    end_ = offset + length;
+    if (end_ - start_ < kWritebackBatchBytes) return;
+    (void)::sync_file_range(fd_, static_cast<off_t>(start_), static_cast<off_t>(end_ - start_),
+                            SYNC_FILE_RANGE_WRITE);
+    start_ = end_;
+  }
+
+ private:
+  int fd_;
+  uint64_t start_ = 0;
+  uint64_t end_ = 0;
+};
+
+Error Cancelled(const std::filesystem::path& source) {
+  return Error::Failed(fmt::format("copy of '{}' was cancelled", source.string()));
+}
+
+// copy_file_range cannot copy between these two files here (another file system on an older
+// kernel, a file system without it): the bytes must pass through user space instead.
+bool KernelCopyUnsupported(int error) {
+  return error == EXDEV || error == EOPNOTSUPP || error == ENOSYS || error == EINVAL;
+}
+
+// Copies the data extents in the kernel (copy_file_range: one copy, page cache to page cache)
+// while a TrailingHasher reads the destination back on a second thread, then fsyncs while the
+// hashing finishes. Returns nullopt, having written nothing, when the kernel cannot copy
+// between these files.
+Result<std::optional<CopyResult>> CopyInKernel(int source_fd, const std::filesystem::path& source,
+                                               uint64_t size_bytes, ScopedFd& destination_fd,
+                                               const std::filesystem::path& destination,
+                                               const CopyOptions& options, Progress& progress) {
+  VSM_ASSIGN_OR_RETURN(std::vector<DataExtent> extents,
+                       FindDataExtents(source_fd, source, size_bytes));
+  const uint64_t data_bytes = TotalLength(extents);
+  VSM_ASSIGN_OR_RETURN(std::unique_ptr<TrailingHasher> hasher,
+                       TrailingHasher::Start(destination_fd.get(), destination, size_bytes, extents,
+                                             options.digest));
+  CopyResult result;
+  WritebackStarter writeback(destination_fd.get());
+  for (const DataExtent& extent : extents) {
+    const uint64_t extent_end = extent.offset + extent.length;
+    uint64_t position = extent.offset;
+    while (position < extent_end) {
+      if (progress.IsCancelled()) return Cancelled(source);
+      auto in = static_cast<loff_t>(position);
+      auto out = static_cast<loff_t>(position);
+      const ssize_t n =
+          ::copy_file_range(source_fd, &in, destination_fd.get(), &out,
+                            std::min(kKernelCopyChunkBytes, extent_end - position), 0);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (result.bytes_written == 0 && KernelCopyUnsupported(errno)) {
+          return std::optional<CopyResult>();
+        }
+        return ErrorFromErrno("copy into", destination, errno);
+      }
+      if (n == 0) {
+        return Error::Failed(
+            fmt::format("'{}' became shorter while it was being copied (no data at offset {}); "
+                        "make sure no other program writes to it",
+                        source.string(), position));
+      }
+      // Progress counts from the first byte the kernel copied, so that a copy that falls back
+      // to user space does not count its bytes twice.
+      if (result.bytes_written == 0) progress.AddTotalBytes(data_bytes);
+      const auto copied = static_cast<uint64_t>(n);
+      writeback.Written(position, copied);
+      position += copied;
+      result.bytes_written += copied;
+      progress.AddDoneBytes(copied);
+      VSM_RETURN_IF_ERROR(hasher->Advance(position));
+    }
+  }
+  if (result.bytes_written == 0) progress.AddTotalBytes(0);
+  if (progress.IsCancelled()) return Cancelled(source);
+  hasher->MarkComplete();
+  // The device flushes while the last chunks are hashed from the page cache.
+  if (::fsync(destination_fd.get()) != 0) return ErrorFromErrno("fsync", destination, errno);
+  VSM_ASSIGN_OR_RETURN(result.digest_hex, hasher->FinishHex());
+  hasher.reset();
+  if (destination_fd.Close() != 0) return ErrorFromErrno("close", destination, errno);
+  result.kernel_copied = true;
+  result.bytes_hashed = size_bytes;
+  result.data_bytes = data_bytes;
+  return std::optional<CopyResult>(std::move(result));
+}
+
+// Copies through a user-space buffer: each chunk is read once, written, and hashed on a second
+// thread (StreamFileHashed), for file pairs copy_file_range cannot serve.
+Result<CopyResult> CopyThroughUserSpace(int source_fd, const std::filesystem::path& source,
+                                        uint64_t size_bytes, ScopedFd& destination_fd,
+                                        const std::filesystem::path& destination,
+                                        const CopyOptions& options, Progress& progress) {
+  CopyResult result;
+  WritebackStarter writeback(destination_fd.get());
+  auto write_chunk = [&](uint64_t offset, std::span<const uint8_t> data) -> Result<void> {
+    VSM_RETURN_IF_ERROR(WriteFully(destination_fd.get(), destination, offset, data));
+    result.bytes_written += data.size();
+    writeback.Written(offset, data.size());
+    return Ok();
+  };
+  VSM_ASSIGN_OR_RETURN(StreamSummary summary,
+                       StreamFileHashed(source_fd, source, size_bytes, options.digest, "copy",
+                                        progress, write_chunk));
+  if (::fsync(destination_fd.get()) != 0) return ErrorFromErrno("fsync", destination, errno);
+  if (destination_fd.Close() != 0) return ErrorFromErrno("close", destination, errno);
+  if (progress.IsCancelled()) return Cancelled(source);
+  result.bytes_hashed = summary.bytes_hashed;
+  result.data_bytes = summary.data_bytes;
+  result.digest_hex = std::move(summary.digest_hex);
+  return result;
+}
+
 // Writes the copy into `destination_fd` and makes it durable.
 Result<CopyResult> CopyInto(int source_fd, const std::filesystem::path& source, uint64_t size_bytes,
                             ScopedFd& destination_fd, const std::filesystem::path& destination,
                             const CopyOptions& options, Progress& progress) {
-  CopyResult result;
+  bool cloned = false;
   if (options.allow_clone) {
-    VSM_ASSIGN_OR_RETURN(result.cloned, TryClone(source_fd, destination_fd.get(), destination));
+    VSM_ASSIGN_OR_RETURN(cloned, TryClone(source_fd, destination_fd.get(), destination));
   }
-  if (result.cloned) {
+  if (cloned) {
     // The data is shared, not moved: only the digest reads it (the source's page cache serves
     // the destination's blocks too).
-    VSM_ASSIGN_OR_RETURN(StreamSummary summary,
-                         StreamFileHashed(source_fd, source, size_bytes, options.digest,
-                                          "copy", progress, {}));
+    VSM_ASSIGN_OR_RETURN(
+        StreamSummary summary,
+        StreamFileHashed(source_fd, source, size_bytes, options.digest, "copy", progress, {}));
     if (::fsync(destination_fd.get()) != 0) return ErrorFromErrno("fsync", destination, errno);
     if (destination_fd.Close() != 0) return ErrorFromErrno("close", destination, errno);
-    if (progress.IsCancelled()) {
-      return Error::Failed(fmt::format("copy of '{}' was cancelled", source.string()));
-    }
+    if (progress.IsCancelled()) return Cancelled(source);
+    CopyResult result;
+    result.cloned = true;
     result.bytes_hashed = summary.bytes_hashed;
     result.data_bytes = summary.data_bytes;
     result.digest_hex = std::move(summary.digest_hex);
@@ -112,36 +239,14 @@ Result<CopyResult> CopyInto(int source_fd, const std::filesystem::path& source, 
   if (::ftruncate(destination_fd.get(), static_cast<off_t>(size_bytes)) != 0) {
     return ErrorFromErrno("set the size of", destination, errno);
   }
-  uint64_t unflushed_start = 0;
-  uint64_t unflushed_end = 0;
-  auto write_chunk = [&](uint64_t offset, std::span<const uint8_t> data) -> Result<void> {
-    VSM_RETURN_IF_ERROR(WriteFully(destination_fd.get(), destination, offset, data));
-    result.bytes_written += data.size();
-    if (unflushed_end == unflushed_start) unflushed_start = offset;
-    unflushed_end = offset + data.size();
-    if (unflushed_end - unflushed_start >= kWritebackBatchBytes) {
-      // Starts write-back now, so the disk works during the copy instead of during the final
-      // fsync, and the kernel does not throttle us for a pile of dirty pages. Advisory: an
-      // error here shows again at fsync.
-      (void)::sync_file_range(destination_fd.get(), static_cast<off_t>(unflushed_start),
-                              static_cast<off_t>(unflushed_end - unflushed_start),
-                              SYNC_FILE_RANGE_WRITE);
-      unflushed_start = unflushed_end;
-    }
-    return Ok();
-  };
-  VSM_ASSIGN_OR_RETURN(StreamSummary summary,
-                       StreamFileHashed(source_fd, source, size_bytes, options.digest, "copy",
-                                        progress, write_chunk));
-  if (::fsync(destination_fd.get()) != 0) return ErrorFromErrno("fsync", destination, errno);
-  if (destination_fd.Close() != 0) return ErrorFromErrno("close", destination, errno);
-  if (progress.IsCancelled()) {
-    return Error::Failed(fmt::format("copy of '{}' was cancelled", source.string()));
+  if (options.allow_kernel_copy) {
+    VSM_ASSIGN_OR_RETURN(std::optional<CopyResult> copied,
+                         CopyInKernel(source_fd, source, size_bytes, destination_fd, destination,
+                                      options, progress));
+    if (copied) return std::move(*copied);
   }
-  result.bytes_hashed = summary.bytes_hashed;
-  result.data_bytes = summary.data_bytes;
-  result.digest_hex = std::move(summary.digest_hex);
-  return result;
+  return CopyThroughUserSpace(source_fd, source, size_bytes, destination_fd, destination, options,
+                              progress);
 }
 
 }  // namespace
@@ -154,8 +259,8 @@ Result<CopyResult> CopyFileHashed(const std::filesystem::path& source,
   ScopedFd source_fd(raw_source_fd);
   if (!size_bytes.ok()) return size_bytes.error();
 
-  ScopedFd destination_fd(
-      ::open(destination.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  ScopedFd destination_fd(::open(destination.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  // (Read and write: a kernel copy is hashed by reading the destination back.)
   // The destination existed or could not be made: it is not ours, so it is left alone.
   if (destination_fd.get() < 0) return ErrorFromErrno("create", destination, errno);
   // The mode is 0644 whatever the umask.
@@ -164,9 +269,8 @@ Result<CopyResult> CopyFileHashed(const std::filesystem::path& source,
     ::unlink(destination.c_str());
     return error;
   }
-  Result<CopyResult> result =
-      CopyInto(source_fd.get(), source, *size_bytes, destination_fd, destination, options,
-               progress);
+  Result<CopyResult> result = CopyInto(source_fd.get(), source, *size_bytes, destination_fd,
+                                       destination, options, progress);
   if (!result.ok()) {
     // Nothing of a failed or cancelled copy is left behind.
     destination_fd.Close();
@@ -181,9 +285,8 @@ Result<std::string> HashFile(const std::filesystem::path& path, DigestAlgorithm 
   Result<uint64_t> size_bytes = OpenSource(path, raw_fd);
   ScopedFd fd(raw_fd);
   if (!size_bytes.ok()) return size_bytes.error();
-  VSM_ASSIGN_OR_RETURN(StreamSummary summary,
-                       StreamFileHashed(fd.get(), path, *size_bytes, algorithm, "hashing",
-                                        progress, {}));
+  VSM_ASSIGN_OR_RETURN(StreamSummary summary, StreamFileHashed(fd.get(), path, *size_bytes,
+                                                               algorithm, "hashing", progress, {}));
   return std::move(summary.digest_hex);
 }
 

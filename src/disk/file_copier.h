@@ -1,8 +1,12 @@
-// The copy engine: copies a file while hashing every byte it reads (SHA-256 through OpenSSL, in
-// the same pass, on a second thread), keeping holes as holes, reporting bytes to a Progress and
-// stopping promptly when it is cancelled. On a file system that shares extents (XFS with
-// reflink, btrfs) the copy is a clone (FICLONE): its time does not depend on the file's size,
-// only the hashing reads the data. Thread-safe (no shared state).
+// The copy engine: copies a file and hashes every byte of the copy (SHA-256 through OpenSSL, on
+// a second thread, overlapped with the copy), keeping holes as holes, reporting bytes to a
+// Progress and stopping promptly when it is cancelled. In order of preference:
+// - a clone (FICLONE) where the file system shares extents (XFS with reflink, btrfs): its time
+//   does not depend on the file's size, only the hashing reads the data;
+// - a kernel copy of the data extents (copy_file_range), hashed by reading the destination back
+//   from the page cache, the tail of it while fsync waits for the device;
+// - a copy through a user-space buffer, each chunk read once, then written and hashed.
+// Thread-safe (no shared state).
 #pragma once
 
 #include <cstdint>
@@ -17,14 +21,16 @@ namespace vsm::disk {
 
 struct CopyOptions {
   DigestAlgorithm digest = DigestAlgorithm::kSha256Blocks;
-  bool allow_clone = true;  // try FICLONE first
+  bool allow_clone = true;        // try FICLONE first
+  bool allow_kernel_copy = true;  // then copy_file_range (tests turn it off to reach the last way)
 };
 
 struct CopyResult {
   uint64_t bytes_hashed = 0;   // the source's logical size
-  uint64_t data_bytes = 0;     // bytes in the source's data extents (what was read)
+  uint64_t data_bytes = 0;     // bytes in the source's data extents (what was copied)
   uint64_t bytes_written = 0;  // data actually written (holes are not written; 0 when cloned)
   bool cloned = false;         // the destination shares the source's extents (FICLONE)
+  bool kernel_copied = false;  // the data was copied by copy_file_range, not through a buffer
   std::string digest_hex;      // lower-case hex of the content's digest (options.digest)
 };
 

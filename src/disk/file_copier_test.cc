@@ -69,6 +69,7 @@ TEST_F(FileCopierTest, SparseCopyIsIdenticalStaysSparseAndHashesLikeSha256sum) {
   EXPECT_LT(copy->bytes_written, size / 2);
   EXPECT_GE(copy->bytes_written, 6 * kMiB + 123 + 10 + 777);
   EXPECT_EQ(copy->digest_hex, dt::Sha256Sum(source));
+  EXPECT_TRUE(copy->cloned || copy->kernel_copied) << "the copy went through user space";
   NullProgress null_progress;
   EXPECT_EQ(HashFile(source, DigestAlgorithm::kSha256, null_progress).value(), copy->digest_hex);
   // Progress counts the bytes really moved: the data extents, not the holes.
@@ -79,6 +80,30 @@ TEST_F(FileCopierTest, SparseCopyIsIdenticalStaysSparseAndHashesLikeSha256sum) {
   struct stat st;
   ASSERT_EQ(::stat(destination.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0644u);
+}
+
+// Each way of copying that does not share extents gives the same bytes, holes and digest.
+TEST_F(FileCopierTest, KernelAndUserSpaceCopiesAgree) {
+  const std::filesystem::path source = MakeSparseSource();
+  for (const bool kernel : {true, false}) {
+    SCOPED_TRACE(kernel ? "copy_file_range" : "user-space buffer");
+    const std::filesystem::path destination = dir_ / (kernel ? "kernel.copy" : "buffer.copy");
+    CopyOptions options{DigestAlgorithm::kSha256Blocks, /*allow_clone=*/false};
+    options.allow_kernel_copy = kernel;
+    RecordingProgress progress;
+    Result<CopyResult> copy = CopyFileHashed(source, destination, options, progress);
+    ASSERT_TRUE(copy.ok()) << copy.error().ToString();
+    EXPECT_FALSE(copy->cloned);
+    EXPECT_EQ(copy->kernel_copied, kernel);
+    EXPECT_TRUE(dt::ReadAll(source) == dt::ReadAll(destination)) << "content differs";
+    EXPECT_LE(dt::AllocatedBytes(destination), dt::AllocatedBytes(source));
+    NullProgress null_progress;
+    EXPECT_EQ(copy->digest_hex,
+              HashFile(source, DigestAlgorithm::kSha256Blocks, null_progress).value());
+    EXPECT_EQ(copy->bytes_written, copy->data_bytes);
+    EXPECT_EQ(progress.total_bytes, copy->data_bytes);
+    EXPECT_EQ(progress.done_bytes, copy->data_bytes);
+  }
 }
 
 TEST_F(FileCopierTest, DenseFileOfManyChunksIsCopiedExactly) {
