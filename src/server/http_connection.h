@@ -30,6 +30,9 @@ class HttpConnection {
   // Writes `response` with Content-Length (never chunked). False if the peer is gone.
   bool WriteResponse(const HttpResponse& response, bool keep_alive);
 
+  // True when bytes of a next request (pipelined) have been read already.
+  bool HasBufferedInput() const { return !buffer_.empty(); }
+
  private:
   // Reads more bytes into buffer_; false on EOF, error or timeout.
   bool Fill();
