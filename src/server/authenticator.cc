@@ -21,7 +21,8 @@ constexpr auto kCacheLifetime = std::chrono::seconds(60);
 
 std::string Base64Encode(const unsigned char* data, size_t size) {
   std::string out(4 * ((size + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
+  int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
   out.resize(static_cast<size_t>(n));
   return out;
 }
@@ -43,7 +44,8 @@ bool Base64Decode(std::string_view text, std::vector<unsigned char>& out) {
 bool Pbkdf2(std::string_view password, const std::vector<unsigned char>& salt, int iterations,
             unsigned char* out) {
   return PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt.data(),
-                           static_cast<int>(salt.size()), iterations, EVP_sha256(), kHashBytes, out) == 1;
+                           static_cast<int>(salt.size()), iterations, EVP_sha256(), kHashBytes,
+                           out) == 1;
 }
 
 }  // namespace
@@ -72,7 +74,8 @@ bool VerifyPassword(std::string_view password, std::string_view encoded) {
   auto [end, ec] = std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), iterations);
   if (ec != std::errc() || iterations <= 0) return false;
   std::vector<unsigned char> salt, expected;
-  if (!Base64Decode(parts[2], salt) || !Base64Decode(parts[3], expected) || expected.size() != kHashBytes) {
+  if (!Base64Decode(parts[2], salt) || !Base64Decode(parts[3], expected) ||
+      expected.size() != kHashBytes) {
     return false;
   }
   unsigned char actual[kHashBytes];
@@ -81,7 +84,19 @@ bool VerifyPassword(std::string_view password, std::string_view encoded) {
 }
 
 Result<Principal> Authenticator::AuthenticateBasic(std::string_view authorization) {
-  const Error refused = Error::AccessDenied("authentication failed: unknown user or wrong password");
+  const auto now = std::chrono::steady_clock::now();
+  {
+    // The polling path: the same credentials, verified recently and checked against the
+    // catalogue within the last recheck_interval, cost no catalogue read and no hash.
+    std::lock_guard lock(mutex_);
+    auto cached = cache_.find(authorization);
+    if (cached != cache_.end() && now - cached->second.verified_at < kCacheLifetime &&
+        now - cached->second.checked_at < recheck_interval_) {
+      return cached->second.principal;
+    }
+  }
+  const Error refused =
+      Error::AccessDenied("authentication failed: unknown user or wrong password");
   constexpr std::string_view kScheme = "Basic ";
   if (authorization.size() <= kScheme.size() ||
       !std::equal(kScheme.begin(), kScheme.end(), authorization.begin(),
@@ -98,24 +113,29 @@ Result<Principal> Authenticator::AuthenticateBasic(std::string_view authorizatio
 
   VSM_ASSIGN_OR_RETURN(auto record, users_.FindUser(user));
   if (!record) {
+    {
+      std::lock_guard lock(mutex_);
+      if (auto cached = cache_.find(authorization); cached != cache_.end()) cache_.erase(cached);
+    }
     VerifyPassword(password, HashPassword("", 1000));  // keep unknown users as slow as known ones
     return refused;
   }
-  std::string key = std::string(authorization) + '\n' + record->password_hash;
-  auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mutex_);
-    auto cached = cache_.find(key);
-    if (cached != cache_.end() && now - cached->second.second < kCacheLifetime) {
-      cached->second.first.role = record->role;  // a role change applies at once
-      return cached->second.first;
+    auto cached = cache_.find(authorization);
+    if (cached != cache_.end() && cached->second.password_hash == record->password_hash &&
+        now - cached->second.verified_at < kCacheLifetime) {
+      cached->second.principal.role = record->role;  // a role change applies at the next check
+      cached->second.checked_at = now;
+      return cached->second.principal;
     }
   }
   if (!VerifyPassword(password, record->password_hash)) return refused;
   Principal principal{user, record->role};
   std::lock_guard lock(mutex_);
   if (cache_.size() > 1024) cache_.clear();
-  cache_[key] = {principal, now};
+  cache_[std::string(authorization)] =
+      CachedCredentials{principal, record->password_hash, now, now};
   return principal;
 }
 

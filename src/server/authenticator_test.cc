@@ -29,7 +29,8 @@ TEST(AuthenticatorTest, BasicCredentialsGiveTheStoredRole) {
   auto users = store::NewInMemoryRepository();
   ASSERT_TRUE(users->SaveUser({"admin", Role::kAdministrator, HashPassword("secret", 1000)}).ok());
   ASSERT_TRUE(users->SaveUser({"auditor", Role::kReader, HashPassword("readonly", 1000)}).ok());
-  Authenticator authenticator(*users);
+  // Every request checks the catalogue: a change applies to the next one.
+  Authenticator authenticator(*users, /*recheck_interval=*/std::chrono::seconds(0));
   auto admin = authenticator.AuthenticateBasic(Basic("admin:secret"));
   ASSERT_TRUE(admin.ok());
   EXPECT_EQ(admin->role, Role::kAdministrator);
@@ -44,6 +45,33 @@ TEST(AuthenticatorTest, BasicCredentialsGiveTheStoredRole) {
   // A changed password invalidates the cached verification.
   ASSERT_TRUE(users->SaveUser({"admin", Role::kAdministrator, HashPassword("new", 1000)}).ok());
   EXPECT_FALSE(authenticator.AuthenticateBasic(Basic("admin:secret")).ok());
+  EXPECT_TRUE(authenticator.AuthenticateBasic(Basic("admin:new")).ok());
+  // A role change and a removal apply at the next check too.
+  ASSERT_TRUE(users->SaveUser({"admin", Role::kReader, HashPassword("new", 1000)}).ok());
+  auto reader = authenticator.AuthenticateBasic(Basic("admin:new"));
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(reader->role, Role::kReader);
+  ASSERT_TRUE(users->RemoveUser("admin").ok());
+  EXPECT_FALSE(authenticator.AuthenticateBasic(Basic("admin:new")).ok());
+}
+
+// Within the recheck interval the catalogue is not read: a client polling many times a second
+// costs one catalogue read per interval, and a change applies when the interval has passed.
+TEST(AuthenticatorTest, CatalogueIsReadOncePerRecheckInterval) {
+  auto users = store::NewInMemoryRepository();
+  ASSERT_TRUE(users->SaveUser({"poller", Role::kReader, HashPassword("pw", 1000)}).ok());
+  Authenticator slow_to_notice(*users, std::chrono::hours(1));
+  ASSERT_TRUE(slow_to_notice.AuthenticateBasic(Basic("poller:pw")).ok());
+  ASSERT_TRUE(users->RemoveUser("poller").ok());
+  EXPECT_TRUE(slow_to_notice.AuthenticateBasic(Basic("poller:pw")).ok());  // served from the cache
+  // Other credentials for the same user still go to the catalogue, and find no one.
+  EXPECT_FALSE(slow_to_notice.AuthenticateBasic(Basic("poller:other")).ok());
+
+  Authenticator prompt(*users, std::chrono::seconds(0));
+  ASSERT_TRUE(users->SaveUser({"poller", Role::kReader, HashPassword("pw", 1000)}).ok());
+  ASSERT_TRUE(prompt.AuthenticateBasic(Basic("poller:pw")).ok());
+  ASSERT_TRUE(users->RemoveUser("poller").ok());
+  EXPECT_FALSE(prompt.AuthenticateBasic(Basic("poller:pw")).ok());
 }
 
 TEST(AuthenticatorTest, PeerCredentialsDecideTheRoleOnTheSocket) {
