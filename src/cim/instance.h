@@ -27,6 +27,8 @@ class Instance {
 
   // Adds or replaces a property (case-insensitive name match keeps the original position).
   void Set(std::string name, Value value);
+  // Room for `count` properties, so that building a large instance does not regrow the list.
+  void Reserve(size_t count) { properties_.reserve(count); }
   // The property named `name` (case-insensitive), or nullptr.
   const Value* Get(std::string_view name) const;
 

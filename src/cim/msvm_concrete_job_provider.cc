@@ -6,6 +6,7 @@
 
 #include "cim/msvm_base_provider.h"
 #include "core/return_code.h"
+#include "core/states.h"
 #include "service/virtual_system_management_service.h"
 
 namespace vsm::cim {
@@ -33,10 +34,13 @@ Value OptionalString(const std::string& text) {
 // CIM_ManagedSystemElement.Status.
 std::string_view StatusText(JobState state) {
   switch (state) {
-    case JobState::kException: return "Error";
+    case JobState::kException:
+      return "Error";
     case JobState::kTerminated:
-    case JobState::kKilled: return "Stopped";
-    default: return "OK";
+    case JobState::kKilled:
+      return "Stopped";
+    default:
+      return "OK";
   }
 }
 
@@ -62,6 +66,7 @@ Instance MakeConcreteJob(const JobRecord& job, std::chrono::system_clock::time_p
   bool failed = job.state == JobState::kException;
 
   Instance instance{std::string(kConcreteJobClass)};
+  instance.Reserve(26);
   instance.Set("InstanceID", Value::String(job.id));
   instance.Set("Name", Value::String(name));
   instance.Set("Caption", Value::String(SpacedName(name)));
@@ -80,13 +85,14 @@ Instance MakeConcreteJob(const JobRecord& job, std::chrono::system_clock::time_p
   microseconds elapsed{0};
   if (job.start_time) {
     auto end = job.end_time.value_or(now);
-    elapsed = std::max(microseconds{0},
-                       std::chrono::duration_cast<microseconds>(end - *job.start_time));
+    elapsed =
+        std::max(microseconds{0}, std::chrono::duration_cast<microseconds>(end - *job.start_time));
   }
   instance.Set("ElapsedTime", msvm::IntervalValue(elapsed));
   instance.Set("TimeOfLastStateChange", msvm::TimestampValue(job.time_of_last_state_change));
-  instance.Set("TimeBeforeRemoval",
-               msvm::IntervalValue(std::chrono::duration_cast<microseconds>(job.time_before_removal)));
+  instance.Set(
+      "TimeBeforeRemoval",
+      msvm::IntervalValue(std::chrono::duration_cast<microseconds>(job.time_before_removal)));
   instance.Set("DeleteOnCompletion", Value::Boolean(false));
   instance.Set("Cancellable", Value::Boolean(job.cancellable));
   instance.Set("Owner", Value::String(job.owner));
@@ -129,7 +135,28 @@ CimResult<Instance> MsvmConcreteJobProvider::GetInstance(const RequestContext& c
                                                          const ObjectPath& path) {
   CimResult<JobRecord> job = FindJob(path);
   if (IsError(job)) return std::get<CimError>(std::move(job));
-  return MakeConcreteJob(std::get<JobRecord>(job), std::chrono::system_clock::now());
+  const JobRecord& record = std::get<JobRecord>(job);
+  if (IsFinished(record.state)) return FinishedJobInstance(record);
+  return MakeConcreteJob(record, std::chrono::system_clock::now());
+}
+
+Instance MsvmConcreteJobProvider::FinishedJobInstance(const JobRecord& job) {
+  {
+    std::lock_guard lock(mutex_);
+    auto found = finished_.find(job.id);
+    if (found != finished_.end() && found->second.state == job.state &&
+        found->second.time_of_last_state_change == job.time_of_last_state_change) {
+      return *found->second.instance;
+    }
+  }
+  // The time does not matter: a finished job's ElapsedTime runs to its end.
+  auto built =
+      std::make_shared<const Instance>(MakeConcreteJob(job, std::chrono::system_clock::now()));
+  std::lock_guard lock(mutex_);
+  // Jobs are removed after TimeBeforeRemoval; forgetting them all now and then bounds the map.
+  if (finished_.size() >= 4096) finished_.clear();
+  finished_[job.id] = FinishedInstance{job.state, job.time_of_last_state_change, built};
+  return *built;
 }
 
 CimResult<MethodResult> MsvmConcreteJobProvider::InvokeMethod(

@@ -1,12 +1,16 @@
 // Msvm_ConcreteJob: the service's jobs (imports, exports) as clients poll them, with
-// RequestStateChange (Terminate) and GetError. Thread-safe (stateless over the service).
+// RequestStateChange (Terminate) and GetError. Thread-safe.
 #pragma once
 
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "cim/provider.h"
 #include "core/job_record.h"
+#include "core/thread_annotations.h"
 
 namespace vsm::service {
 class VirtualSystemManagementService;
@@ -38,9 +42,20 @@ class MsvmConcreteJobProvider final : public Provider {
                                        const std::vector<NamedValue>& parameters) override;
 
  private:
+  struct FinishedInstance {
+    JobState state;
+    std::chrono::system_clock::time_point time_of_last_state_change;
+    std::shared_ptr<const Instance> instance;
+  };
+
   CimResult<JobRecord> FindJob(const ObjectPath& path);
+  // A finished job's instance no longer changes, and clients poll it until they notice: it is
+  // built once and copied for each poll.
+  Instance FinishedJobInstance(const JobRecord& job);
 
   service::VirtualSystemManagementService& service_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, FinishedInstance> finished_ GUARDED_BY(mutex_);
 };
 
 }  // namespace vsm::cim

@@ -953,6 +953,17 @@ TEST_F(ProvidersTest, ImportOfDirectoryWithoutPackageFailsInItsJob) {
   // A finished job cannot be terminated.
   MethodResult terminate = MustCall(job_path, "RequestStateChange", {{"RequestedState", Value::Uint16(4)}});
   EXPECT_EQ(ReturnValue(terminate), 32775u);
+
+  // Polled again, the finished job (now built once and kept) is the same instance, property for
+  // property, as the one an enumeration builds afresh.
+  Instance again = MustGet(job_path);
+  std::vector<Instance> listed = Enumerate("Msvm_ConcreteJob");
+  ASSERT_THAT(listed, SizeIs(1));
+  ASSERT_EQ(again.properties().size(), job.properties().size());
+  for (const auto& property : job.properties()) {
+    EXPECT_EQ(Text(again, property.name), Text(job, property.name)) << property.name;
+    EXPECT_EQ(Text(listed[0], property.name), Text(job, property.name)) << property.name;
+  }
 }
 
 TEST_F(ProvidersTest, UnknownJobIsNotFound) {
