@@ -1,12 +1,12 @@
 #include "jobs/job_manager.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
-#include <fmt/format.h>
 
 #include "core/guid.h"
 #include "store/repository.h"
@@ -18,6 +18,17 @@ constexpr char kStoppedDescription[] =
     "vsmd stopped while the job was running; its work was rolled back. Run the operation again.";
 constexpr char kCancelledDescription[] =
     "The job was cancelled at a client's request; its work was rolled back.";
+// A snapshot removal merges disks in place, and a merge that has begun cannot be undone.
+constexpr char kStoppedMergeDescription[] =
+    "vsmd stopped while the job was running. If the snapshot is still listed, the system still "
+    "uses its differencing disks, which hold every block written since the snapshot, and the "
+    "snapshot's own disks may be partly merged: remove the snapshot again to finish. If it is "
+    "no longer listed, the removal was complete.";
+
+// What an interrupted job left behind, for its ErrorDescription.
+const char* StoppedDescription(JobType type) {
+  return type == JobType::kRemoveSnapshot ? kStoppedMergeDescription : kStoppedDescription;
+}
 
 }  // namespace
 
@@ -116,7 +127,8 @@ Result<JobRecord> JobManager::Submit(JobSpec spec, JobTask task) {
   auto job = std::make_shared<LiveJob>(record, std::move(task), std::move(spec.resource_keys));
   std::unique_lock lock(mutex_);
   if (stopping_) {
-    return Error::SystemNotAvailable("vsmd is shutting down and takes no new jobs; retry once it has restarted");
+    return Error::SystemNotAvailable(
+        "vsmd is shutting down and takes no new jobs; retry once it has restarted");
   }
   for (const std::string& key : job->keys) {
     auto held = held_keys_.find(key);
@@ -126,8 +138,8 @@ Result<JobRecord> JobManager::Submit(JobSpec spec, JobTask task) {
     record.state = JobState::kException;
     record.error_code = static_cast<uint32_t>(ReturnCode::kSystemInUse);
     record.error_description = fmt::format(
-        "'{}' is in use by job {}; wait for that job to finish (or cancel it) and try again",
-        what, held->second);
+        "'{}' is in use by job {}; wait for that job to finish (or cancel it) and try again", what,
+        held->second);
     record.error_summary_description = std::string(ReturnCodeDescription(ReturnCode::kSystemInUse));
     record.end_time = record.time_submitted;
     record.cancellable = false;
@@ -175,8 +187,9 @@ Result<void> JobManager::Cancel(const std::string& id) {
   if (!job) {
     VSM_ASSIGN_OR_RETURN(std::optional<JobRecord> stored, repository_.FindJob(id));
     if (!stored) return Error::InvalidParameter(fmt::format("job '{}' does not exist", id));
-    return Error::InvalidState(fmt::format("job '{}' has already finished ({}); there is nothing to cancel",
-                                           id, JobStateName(stored->state)));
+    return Error::InvalidState(
+        fmt::format("job '{}' has already finished ({}); there is nothing to cancel", id,
+                    JobStateName(stored->state)));
   }
   job->RequestStop(LiveJob::StopReason::kClientCancel);
   bool was_queued = false;
@@ -353,15 +366,15 @@ Result<void> JobManager::Recover() {
       }
       job.state = JobState::kException;
       job.error_code = static_cast<uint32_t>(ReturnCode::kSystemNotAvailable);
-      job.error_description = kStoppedDescription;
+      job.error_description = StoppedDescription(job.type);
       job.error_summary_description =
           std::string(ReturnCodeDescription(ReturnCode::kSystemNotAvailable));
       job.end_time = now;
       job.time_of_last_state_change = now;
       job.cancellable = false;
       VSM_RETURN_IF_ERROR(repository_.SaveJob(job));
-      spdlog::warn("job {} ({}) was running when vsmd stopped; rolled back and marked Exception",
-                   job.id, JobTypeName(job.type));
+      spdlog::warn("job {} ({}) was running when vsmd stopped; marked Exception: {}", job.id,
+                   JobTypeName(job.type), job.error_description);
     }
     auto ended = job.end_time.value_or(job.time_of_last_state_change);
     expiries_.emplace(ended + job.time_before_removal, job.id);

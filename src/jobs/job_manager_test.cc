@@ -13,6 +13,7 @@ namespace vsm::jobs {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using namespace std::chrono_literals;
 
 // A clock the test moves by hand.
@@ -190,7 +191,30 @@ TEST_F(JobManagerTest, RecoverMarksInterruptedJobsAndRemovesTheirWork) {
   ASSERT_TRUE(stored.ok() && stored->has_value());
   EXPECT_EQ((*stored)->state, JobState::kException);
   EXPECT_THAT((*stored)->error_description, HasSubstr("vsmd stopped"));
+  EXPECT_THAT((*stored)->error_description, HasSubstr("rolled back"));
   EXPECT_FALSE(std::filesystem::exists(staging));
+}
+
+// A snapshot removal merges in place: its interruption is not described as a roll-back.
+TEST_F(JobManagerTest, RecoveredSnapshotRemovalSaysWhatAMergeLeaves) {
+  JobRecord interrupted;
+  interrupted.id = Guid::Generate().ToString();
+  interrupted.type = JobType::kRemoveSnapshot;
+  interrupted.state = JobState::kRunning;
+  interrupted.time_submitted = clock_->Now();
+  interrupted.time_of_last_state_change = clock_->Now();
+  ASSERT_TRUE(repository_->SaveJob(interrupted).ok());
+
+  auto manager = MakeManager();  // runs Recover()
+  auto stored = manager->Find(interrupted.id);
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->state, JobState::kException);
+  EXPECT_EQ((*stored)->error_code, static_cast<uint32_t>(ReturnCode::kSystemNotAvailable));
+  const std::string& description = (*stored)->error_description;
+  EXPECT_THAT(description, HasSubstr("vsmd stopped"));
+  EXPECT_THAT(description, HasSubstr("may be partly merged"));
+  EXPECT_THAT(description, HasSubstr("remove the snapshot again to finish"));
+  EXPECT_THAT(description, Not(HasSubstr("rolled back")));
 }
 
 }  // namespace
