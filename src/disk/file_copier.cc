@@ -9,7 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <optional>
+#include <new>
 #include <utility>
 
 #include "disk/data_extents.h"
@@ -115,23 +115,42 @@ Error Cancelled(const std::filesystem::path& source) {
   return Error::Failed(fmt::format("copy of '{}' was cancelled", source.string()));
 }
 
-// copy_file_range cannot copy between these two files here (another file system on an older
-// kernel, a file system without it): the bytes must pass through user space instead.
+// copy_file_range cannot copy between these two files here (another file system, a file system
+// without it): the bytes must pass through user space instead.
 bool KernelCopyUnsupported(int error) {
   return error == EXDEV || error == EOPNOTSUPP || error == ENOSYS || error == EINVAL;
 }
 
-// Copies the data extents in the kernel (copy_file_range: one copy, page cache to page cache)
-// while a TrailingHasher reads the destination back on a second thread, then fsyncs while the
-// hashing finishes. Returns nullopt, having written nothing, when the kernel cannot copy
-// between these files.
-Result<std::optional<CopyResult>> CopyInKernel(int source_fd, const std::filesystem::path& source,
-                                               uint64_t size_bytes, ScopedFd& destination_fd,
-                                               const std::filesystem::path& destination,
-                                               const CopyOptions& options, Progress& progress) {
+// How the bytes of a data extent move from the source to the destination.
+enum class CopyMethod {
+  kKernel,  // copy_file_range: one copy, page cache to page cache
+  kBuffer,  // pread into a buffer, then pwrite
+};
+
+// Copies the data extents with `method` while a TrailingHasher reads the destination back on a
+// second thread, then fsyncs while the hashing finishes: a verified copy costs about
+// max(copy + fsync, hash). Sets `gave_way` and returns an empty result, having written nothing,
+// when `method` is kKernel and the kernel cannot copy between these files.
+Result<CopyResult> CopyDataHashedBehind(CopyMethod method, int source_fd,
+                                        const std::filesystem::path& source, uint64_t size_bytes,
+                                        ScopedFd& destination_fd,
+                                        const std::filesystem::path& destination,
+                                        const CopyOptions& options, Progress& progress,
+                                        bool& gave_way) {
+  gave_way = false;
   VSM_ASSIGN_OR_RETURN(std::vector<DataExtent> extents,
                        FindDataExtents(source_fd, source, size_bytes));
   const uint64_t data_bytes = TotalLength(extents);
+  std::unique_ptr<uint8_t[]> buffer;
+  if (method == CopyMethod::kBuffer) {
+    buffer.reset(new (std::nothrow) uint8_t[kStreamChunkBytes]);
+    if (!buffer) {
+      return Error::OutOfMemory(fmt::format(
+          "cannot allocate a {}-byte copy buffer; free some memory and retry", kStreamChunkBytes));
+    }
+  }
+  const uint64_t piece_bytes =
+      method == CopyMethod::kKernel ? kKernelCopyChunkBytes : kStreamChunkBytes;
   VSM_ASSIGN_OR_RETURN(std::unique_ptr<TrailingHasher> hasher,
                        TrailingHasher::Start(destination_fd.get(), destination, size_bytes, extents,
                                              options.digest));
@@ -142,17 +161,28 @@ Result<std::optional<CopyResult>> CopyInKernel(int source_fd, const std::filesys
     uint64_t position = extent.offset;
     while (position < extent_end) {
       if (progress.IsCancelled()) return Cancelled(source);
-      auto in = static_cast<loff_t>(position);
-      auto out = static_cast<loff_t>(position);
-      const ssize_t n =
-          ::copy_file_range(source_fd, &in, destination_fd.get(), &out,
-                            std::min(kKernelCopyChunkBytes, extent_end - position), 0);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        if (result.bytes_written == 0 && KernelCopyUnsupported(errno)) {
-          return std::optional<CopyResult>();
+      const uint64_t want = std::min(piece_bytes, extent_end - position);
+      ssize_t n;
+      if (method == CopyMethod::kKernel) {
+        auto in = static_cast<loff_t>(position);
+        auto out = static_cast<loff_t>(position);
+        n = ::copy_file_range(source_fd, &in, destination_fd.get(), &out, want, 0);
+        if (n < 0) {
+          if (errno == EINTR) continue;
+          if (result.bytes_written == 0 && KernelCopyUnsupported(errno)) {
+            gave_way = true;
+            return CopyResult{};
+          }
+          return ErrorFromErrno("copy into", destination, errno);
         }
-        return ErrorFromErrno("copy into", destination, errno);
+      } else {
+        n = ::pread(source_fd, buffer.get(), want, static_cast<off_t>(position));
+        if (n < 0) {
+          if (errno == EINTR) continue;
+          return ErrorFromErrno("read", source, errno);
+        }
+        VSM_RETURN_IF_ERROR(WriteFully(destination_fd.get(), destination, position,
+                                       {buffer.get(), static_cast<size_t>(n)}));
       }
       if (n == 0) {
         return Error::Failed(
@@ -160,8 +190,8 @@ Result<std::optional<CopyResult>> CopyInKernel(int source_fd, const std::filesys
                         "make sure no other program writes to it",
                         source.string(), position));
       }
-      // Progress counts from the first byte the kernel copied, so that a copy that falls back
-      // to user space does not count its bytes twice.
+      // Progress counts from the first byte copied, so that a kernel copy that gives way to a
+      // buffered one does not count its bytes twice.
       if (result.bytes_written == 0) progress.AddTotalBytes(data_bytes);
       const auto copied = static_cast<uint64_t>(n);
       writeback.Written(position, copied);
@@ -174,40 +204,14 @@ Result<std::optional<CopyResult>> CopyInKernel(int source_fd, const std::filesys
   if (result.bytes_written == 0) progress.AddTotalBytes(0);
   if (progress.IsCancelled()) return Cancelled(source);
   hasher->MarkComplete();
-  // The device flushes while the last chunks are hashed from the page cache.
+  // The device flushes while the last pieces are hashed from the page cache.
   if (::fsync(destination_fd.get()) != 0) return ErrorFromErrno("fsync", destination, errno);
   VSM_ASSIGN_OR_RETURN(result.digest_hex, hasher->FinishHex());
   hasher.reset();
   if (destination_fd.Close() != 0) return ErrorFromErrno("close", destination, errno);
-  result.kernel_copied = true;
+  result.kernel_copied = method == CopyMethod::kKernel;
   result.bytes_hashed = size_bytes;
   result.data_bytes = data_bytes;
-  return std::optional<CopyResult>(std::move(result));
-}
-
-// Copies through a user-space buffer: each chunk is read once, written, and hashed on a second
-// thread (StreamFileHashed), for file pairs copy_file_range cannot serve.
-Result<CopyResult> CopyThroughUserSpace(int source_fd, const std::filesystem::path& source,
-                                        uint64_t size_bytes, ScopedFd& destination_fd,
-                                        const std::filesystem::path& destination,
-                                        const CopyOptions& options, Progress& progress) {
-  CopyResult result;
-  WritebackStarter writeback(destination_fd.get());
-  auto write_chunk = [&](uint64_t offset, std::span<const uint8_t> data) -> Result<void> {
-    VSM_RETURN_IF_ERROR(WriteFully(destination_fd.get(), destination, offset, data));
-    result.bytes_written += data.size();
-    writeback.Written(offset, data.size());
-    return Ok();
-  };
-  VSM_ASSIGN_OR_RETURN(StreamSummary summary,
-                       StreamFileHashed(source_fd, source, size_bytes, options.digest, "copy",
-                                        progress, write_chunk));
-  if (::fsync(destination_fd.get()) != 0) return ErrorFromErrno("fsync", destination, errno);
-  if (destination_fd.Close() != 0) return ErrorFromErrno("close", destination, errno);
-  if (progress.IsCancelled()) return Cancelled(source);
-  result.bytes_hashed = summary.bytes_hashed;
-  result.data_bytes = summary.data_bytes;
-  result.digest_hex = std::move(summary.digest_hex);
   return result;
 }
 
@@ -222,9 +226,8 @@ Result<CopyResult> CopyInto(int source_fd, const std::filesystem::path& source, 
   if (cloned) {
     // The data is shared, not moved: only the digest reads it (the source's page cache serves
     // the destination's blocks too).
-    VSM_ASSIGN_OR_RETURN(
-        StreamSummary summary,
-        StreamFileHashed(source_fd, source, size_bytes, options.digest, "copy", progress, {}));
+    VSM_ASSIGN_OR_RETURN(StreamSummary summary, StreamFileHashed(source_fd, source, size_bytes,
+                                                                 options.digest, "copy", progress));
     if (::fsync(destination_fd.get()) != 0) return ErrorFromErrno("fsync", destination, errno);
     if (destination_fd.Close() != 0) return ErrorFromErrno("close", destination, errno);
     if (progress.IsCancelled()) return Cancelled(source);
@@ -239,14 +242,16 @@ Result<CopyResult> CopyInto(int source_fd, const std::filesystem::path& source, 
   if (::ftruncate(destination_fd.get(), static_cast<off_t>(size_bytes)) != 0) {
     return ErrorFromErrno("set the size of", destination, errno);
   }
+  bool gave_way = true;
   if (options.allow_kernel_copy) {
-    VSM_ASSIGN_OR_RETURN(std::optional<CopyResult> copied,
-                         CopyInKernel(source_fd, source, size_bytes, destination_fd, destination,
-                                      options, progress));
-    if (copied) return std::move(*copied);
+    VSM_ASSIGN_OR_RETURN(
+        CopyResult copied,
+        CopyDataHashedBehind(CopyMethod::kKernel, source_fd, source, size_bytes, destination_fd,
+                             destination, options, progress, gave_way));
+    if (!gave_way) return copied;
   }
-  return CopyThroughUserSpace(source_fd, source, size_bytes, destination_fd, destination, options,
-                              progress);
+  return CopyDataHashedBehind(CopyMethod::kBuffer, source_fd, source, size_bytes, destination_fd,
+                              destination, options, progress, gave_way);
 }
 
 }  // namespace
@@ -286,7 +291,7 @@ Result<std::string> HashFile(const std::filesystem::path& path, DigestAlgorithm 
   ScopedFd fd(raw_fd);
   if (!size_bytes.ok()) return size_bytes.error();
   VSM_ASSIGN_OR_RETURN(StreamSummary summary, StreamFileHashed(fd.get(), path, *size_bytes,
-                                                               algorithm, "hashing", progress, {}));
+                                                               algorithm, "hashing", progress));
   return std::move(summary.digest_hex);
 }
 

@@ -3,9 +3,11 @@
 // Progress and stopping promptly when it is cancelled. In order of preference:
 // - a clone (FICLONE) where the file system shares extents (XFS with reflink, btrfs): its time
 //   does not depend on the file's size, only the hashing reads the data;
-// - a kernel copy of the data extents (copy_file_range), hashed by reading the destination back
-//   from the page cache, the tail of it while fsync waits for the device;
-// - a copy through a user-space buffer, each chunk read once, then written and hashed.
+// - a kernel copy of the data extents (copy_file_range);
+// - where the kernel cannot copy between the two files (most pairs of file systems), a copy
+//   through a user-space buffer.
+// Either copy is hashed by a TrailingHasher reading the destination back from the page cache,
+// the tail of it while fsync waits for the device.
 // Thread-safe (no shared state).
 #pragma once
 
@@ -22,7 +24,7 @@ namespace vsm::disk {
 struct CopyOptions {
   DigestAlgorithm digest = DigestAlgorithm::kSha256Blocks;
   bool allow_clone = true;        // try FICLONE first
-  bool allow_kernel_copy = true;  // then copy_file_range (tests turn it off to reach the last way)
+  bool allow_kernel_copy = true;  // then copy_file_range (tests turn it off to reach the buffer)
 };
 
 struct CopyResult {

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <memory>
+#include <span>
 
 #include "disk/background_hasher.h"
 #include "disk/data_extents.h"
@@ -57,8 +58,7 @@ Result<void> ReadFully(int fd, const std::filesystem::path& path, uint64_t offse
 
 Result<StreamSummary> StreamFileHashed(int fd, const std::filesystem::path& path,
                                        uint64_t size_bytes, DigestAlgorithm algorithm,
-                                       std::string_view operation, Progress& progress,
-                                       const DataChunkSink& sink) {
+                                       std::string_view operation, Progress& progress) {
   // The extents first, so that progress counts the bytes really moved, not the holes.
   VSM_ASSIGN_OR_RETURN(std::vector<DataExtent> extents, FindDataExtents(fd, path, size_bytes));
   progress.AddTotalBytes(TotalLength(extents));
@@ -95,7 +95,6 @@ Result<StreamSummary> StreamFileHashed(int fd, const std::filesystem::path& path
       // Submit() below waited for the chunk before the previous one, which used this buffer.
       std::span<uint8_t> chunk(buffers[chunks_read % 2], length);
       VSM_RETURN_IF_ERROR(ReadFully(fd, path, position, chunk));
-      if (sink) VSM_RETURN_IF_ERROR(sink(position, chunk));
       hasher->Submit(chunk);
       ++chunks_read;
       position += length;

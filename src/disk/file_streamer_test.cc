@@ -31,56 +31,32 @@ class CountingProgress : public Progress {
   int cancel_after_calls = -1;
 };
 
-Result<StreamSummary> Stream(const std::filesystem::path& path, Progress& progress,
-                             const DataChunkSink& sink) {
+Result<StreamSummary> Stream(const std::filesystem::path& path, Progress& progress) {
   int fd = ::open(path.c_str(), O_RDONLY);
   EXPECT_GE(fd, 0);
   Result<StreamSummary> summary = StreamFileHashed(fd, path, std::filesystem::file_size(path),
-                                                  DigestAlgorithm::kSha256, "copy", progress, sink);
+                                                   DigestAlgorithm::kSha256, "copy", progress);
   ::close(fd);
   return summary;
 }
 
-TEST(StreamFileHashedTest, HandsDataChunksInOrderAndHashesHolesAsZeros) {
+TEST(StreamFileHashedTest, ReadsOnlyTheDataAndHashesHolesAsZeros) {
   dt::TempDir dir;
   const std::filesystem::path path = dir / "sparse";
   const uint64_t size = (40ull << 20) + 333;
   const std::vector<dt::ByteRange> data = {{0, 1 << 20}, {20ull << 20, (9ull << 20) + 5}};
   dt::MakeSparseFile(path, size, data);
 
-  std::vector<dt::ByteRange> chunks;
   CountingProgress progress;
-  Result<StreamSummary> summary =
-      Stream(path, progress, [&](uint64_t offset, std::span<const uint8_t> bytes) {
-        chunks.push_back({offset, bytes.size()});
-        return Ok();
-      });
+  Result<StreamSummary> summary = Stream(path, progress);
   ASSERT_TRUE(summary.ok()) << summary.error().ToString();
   EXPECT_EQ(summary->digest_hex, dt::Sha256Sum(path));
   EXPECT_EQ(summary->bytes_hashed, size);
   // Progress counts the data read, not the holes.
   EXPECT_EQ(progress.total, summary->data_bytes);
   EXPECT_EQ(progress.done, summary->data_bytes);
-
-  uint64_t sum = 0;
-  for (size_t i = 0; i < chunks.size(); ++i) {
-    EXPECT_LE(chunks[i].length, kStreamChunkBytes);
-    if (i > 0) {
-      EXPECT_GE(chunks[i].offset, chunks[i - 1].offset + chunks[i - 1].length);
-    }
-    sum += chunks[i].length;
-  }
-  EXPECT_EQ(sum, summary->data_bytes);
-  // Every written byte lies in a chunk.
-  for (const dt::ByteRange& range : data) {
-    uint64_t covered = 0;
-    for (const dt::ByteRange& chunk : chunks) {
-      const uint64_t begin = std::max(chunk.offset, range.offset);
-      const uint64_t end = std::min(chunk.offset + chunk.length, range.offset + range.length);
-      if (end > begin) covered += end - begin;
-    }
-    EXPECT_EQ(covered, range.length);
-  }
+  EXPECT_GE(summary->data_bytes, (10ull << 20) + 5);
+  EXPECT_GT(progress.calls, 2) << "the data is read in chunks of at most 4 MiB";
   if (dt::FileSystemReportsHoles(dir.path())) {
     EXPECT_LT(summary->data_bytes, (11ull << 20)) << "holes were read as data";
   }
@@ -92,25 +68,11 @@ TEST(StreamFileHashedTest, CancelStopsBeforeTheNextChunk) {
   dt::MakeSparseFile(path, 16 << 20, {{0, 16 << 20}});
   CountingProgress progress;
   progress.cancel_after_calls = 1;
-  Result<StreamSummary> summary = Stream(path, progress, {});
+  Result<StreamSummary> summary = Stream(path, progress);
   ASSERT_FALSE(summary.ok());
   EXPECT_EQ(summary.error().code(), ReturnCode::kFailed);
   EXPECT_EQ(summary.error().message(), "copy of '" + path.string() + "' was cancelled");
   EXPECT_EQ(progress.calls, 1);
-}
-
-TEST(StreamFileHashedTest, SinkErrorStopsTheStream) {
-  dt::TempDir dir;
-  const std::filesystem::path path = dir / "dense";
-  dt::MakeSparseFile(path, 12 << 20, {{0, 12 << 20}});
-  CountingProgress progress;
-  int calls = 0;
-  Result<StreamSummary> summary = Stream(path, progress, [&](uint64_t, std::span<const uint8_t>) {
-    return ++calls == 2 ? Result<void>(Error::Failed("disk full")) : Ok();
-  });
-  ASSERT_FALSE(summary.ok());
-  EXPECT_EQ(summary.error().message(), "disk full");
-  EXPECT_EQ(calls, 2);
 }
 
 TEST(StreamFileHashedTest, EmptyFileHashesToTheEmptyDigest) {
@@ -118,7 +80,7 @@ TEST(StreamFileHashedTest, EmptyFileHashesToTheEmptyDigest) {
   const std::filesystem::path path = dir / "empty";
   dt::WriteText(path, "");
   CountingProgress progress;
-  Result<StreamSummary> summary = Stream(path, progress, {});
+  Result<StreamSummary> summary = Stream(path, progress);
   ASSERT_TRUE(summary.ok());
   EXPECT_EQ(summary->digest_hex,
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
