@@ -5,41 +5,41 @@
 namespace vsm::cimxml {
 namespace {
 
-void AppendEscaped(std::string& out, std::string_view text, bool attribute) {
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      // A raw CR would be folded into LF by any reader; attributes also normalize TAB and LF.
-      case '\r': out += "&#13;"; break;
-      case '"':
-        if (attribute) {
-          out += "&quot;";
-        } else {
-          out += c;
-        }
-        break;
-      case '\n':
-        if (attribute) {
-          out += "&#10;";
-        } else {
-          out += c;
-        }
-        break;
-      case '\t':
-        if (attribute) {
-          out += "&#9;";
-        } else {
-          out += c;
-        }
-        break;
-      default:
-        // Other C0 controls cannot appear in XML 1.0, not even as references.
-        if (static_cast<unsigned char>(c) < 0x20) break;
-        out += c;
-    }
+// What `c` becomes: nullptr when it is written as it is, "" when it is dropped.
+const char* Replacement(char c, bool attribute) {
+  switch (c) {
+    case '&':
+      return "&amp;";
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    // A raw CR would be folded into LF by any reader; attributes also normalize TAB and LF.
+    case '\r':
+      return "&#13;";
+    case '"':
+      return attribute ? "&quot;" : nullptr;
+    case '\n':
+      return attribute ? "&#10;" : nullptr;
+    case '\t':
+      return attribute ? "&#9;" : nullptr;
+    default:
+      // Other C0 controls cannot appear in XML 1.0, not even as references.
+      return static_cast<unsigned char>(c) < 0x20 ? "" : nullptr;
   }
+}
+
+// Appends runs of plain characters whole: every response escapes every value it carries.
+void AppendEscaped(std::string& out, std::string_view text, bool attribute) {
+  size_t run_start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char* replacement = Replacement(text[i], attribute);
+    if (replacement == nullptr) continue;
+    out.append(text, run_start, i - run_start);
+    out += replacement;
+    run_start = i + 1;
+  }
+  out.append(text, run_start, text.size() - run_start);
 }
 
 }  // namespace

@@ -15,6 +15,9 @@ using XmlAttribute = std::pair<std::string_view, std::string_view>;
 
 class XmlWriter {
  public:
+  // Room for a typical message, so that building one does not regrow the text again and again.
+  XmlWriter() { out_.reserve(4096); }
+
   // Writes `<name a="v" …>` and remembers `name` for Close().
   void Open(std::string_view name, std::initializer_list<XmlAttribute> attributes = {});
   void Open(std::string_view name, const std::vector<XmlAttribute>& attributes);

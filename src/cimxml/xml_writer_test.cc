@@ -10,6 +10,10 @@ TEST(XmlWriterTest, EscapesTextAndAttributes) {
   EXPECT_EQ(EscapeXmlAttribute("a & \"b\"\t<c>\n\r"),
             "a &amp; &quot;b&quot;&#9;&lt;c&gt;&#10;&#13;");
   EXPECT_EQ(EscapeXmlText("line\nnext\r"), "line\nnext&#13;");
+  // Quotes and TAB stay as they are in text; runs around escapes are kept whole.
+  EXPECT_EQ(EscapeXmlText("say \"hi\"\tnow"), "say \"hi\"\tnow");
+  EXPECT_EQ(EscapeXmlText("&&x<"), "&amp;&amp;x&lt;");
+  EXPECT_EQ(EscapeXmlText(""), "");
   // C0 controls other than TAB, LF and CR cannot appear in XML 1.0 at all.
   EXPECT_EQ(EscapeXmlText(std::string("a\x01" "b\x1f" "c", 5)), "abc");
   EXPECT_EQ(EscapeXmlText("żółw ✓"), "żółw ✓");
