@@ -5,13 +5,14 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <system_error>
 #include <atomic>
 #include <functional>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 #include "disk/data_extents.h"
+#include "disk/used_file_ranges.h"
 
 namespace vsm::disk {
 namespace {
@@ -66,18 +67,23 @@ Result<void> RunConcurrently(size_t count, size_t max_parallel, Progress& progre
   return Ok();
 }
 
-// The bytes in the data extents of every file, which is what the batch will move. A file that
-// cannot be examined counts nothing here; its task reports the error.
-uint64_t PlannedDataBytes(const std::vector<std::filesystem::path>& paths) {
+// The bytes in the data extents of every file (inside its only_within ranges, if set), which is
+// what the batch will move. A file that cannot be examined counts nothing here; its task
+// reports the error.
+uint64_t PlannedDataBytes(const std::vector<std::filesystem::path>& paths,
+                          const std::vector<const std::vector<DataExtent>*>& within) {
   uint64_t total = 0;
-  for (const std::filesystem::path& path : paths) {
+  for (size_t i = 0; i < paths.size(); ++i) {
+    const std::filesystem::path& path = paths[i];
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) continue;
     struct stat st;
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
       Result<std::vector<DataExtent>> extents =
           FindDataExtents(fd, path, static_cast<uint64_t>(st.st_size));
-      if (extents.ok()) total += TotalLength(*extents);
+      if (extents.ok()) {
+        total += TotalLength(within[i] ? IntersectExtents(*extents, *within[i]) : *extents);
+      }
     }
     ::close(fd);
   }
@@ -90,16 +96,21 @@ Result<std::vector<CopyResult>> CopyFilesHashed(const std::vector<CopyRequest>& 
                                                 const CopyOptions& options, size_t max_parallel,
                                                 Progress& progress) {
   std::vector<std::filesystem::path> sources;
-  for (const CopyRequest& request : requests) sources.push_back(request.source);
-  progress.AddTotalBytes(PlannedDataBytes(sources));
+  std::vector<const std::vector<DataExtent>*> within;
+  for (const CopyRequest& request : requests) {
+    sources.push_back(request.source);
+    within.push_back(request.only_within ? &*request.only_within : nullptr);
+  }
+  progress.AddTotalBytes(PlannedDataBytes(sources, within));
   std::vector<CopyResult> results(requests.size());
   std::vector<std::atomic<bool>> made(requests.size());
   Result<void> all = RunConcurrently(
       requests.size(), max_parallel, progress,
       [&](size_t i, Progress& file_progress) -> Result<void> {
-        VSM_ASSIGN_OR_RETURN(results[i], CopyFileHashed(requests[i].source,
-                                                        requests[i].destination, options,
-                                                        file_progress));
+        CopyOptions file_options = options;
+        if (requests[i].only_within) file_options.only_within = requests[i].only_within;
+        VSM_ASSIGN_OR_RETURN(results[i], CopyFileHashed(requests[i].source, requests[i].destination,
+                                                        file_options, file_progress));
         made[i] = true;
         return Ok();
       });
@@ -116,15 +127,14 @@ Result<std::vector<CopyResult>> CopyFilesHashed(const std::vector<CopyRequest>& 
 Result<std::vector<std::string>> HashFiles(const std::vector<std::filesystem::path>& paths,
                                            DigestAlgorithm algorithm, size_t max_parallel,
                                            Progress& progress) {
-  progress.AddTotalBytes(PlannedDataBytes(paths));
+  progress.AddTotalBytes(
+      PlannedDataBytes(paths, std::vector<const std::vector<DataExtent>*>(paths.size())));
   std::vector<std::string> digests(paths.size());
-  VSM_RETURN_IF_ERROR(RunConcurrently(paths.size(), max_parallel, progress,
-                                      [&](size_t i, Progress& file_progress) -> Result<void> {
-                                        VSM_ASSIGN_OR_RETURN(
-                                            digests[i], HashFile(paths[i], algorithm,
-                                                                 file_progress));
-                                        return Ok();
-                                      }));
+  VSM_RETURN_IF_ERROR(RunConcurrently(
+      paths.size(), max_parallel, progress, [&](size_t i, Progress& file_progress) -> Result<void> {
+        VSM_ASSIGN_OR_RETURN(digests[i], HashFile(paths[i], algorithm, file_progress));
+        return Ok();
+      }));
   return digests;
 }
 

@@ -2,12 +2,13 @@
 // (an export, an import's verification) moves several disks; they are processed concurrently,
 // up to a limit, because one stream rarely uses the whole machine (a hash thread, a device
 // queue). Progress is the sum of the bytes each file really moves (its data extents), all
-// reported up front, so PercentComplete is weighted by the work each file is. The first failure stops the rest
-// promptly. Thread-safe (no shared state).
+// reported up front, so PercentComplete is weighted by the work each file is. The first failure
+// stops the rest promptly. Thread-safe (no shared state).
 #pragma once
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,8 @@ inline constexpr size_t kDefaultMaxParallelFiles = 2;
 struct CopyRequest {
   std::filesystem::path source;
   std::filesystem::path destination;  // must not exist
+  // CopyOptions::only_within for this file (UsedFileRanges of a disk), if set.
+  std::optional<std::vector<DataExtent>> only_within = std::nullopt;
 };
 
 // Copies every request (CopyFileHashed with `options`), up to `max_parallel` at a time

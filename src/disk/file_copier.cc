@@ -16,6 +16,7 @@
 #include "disk/file_streamer.h"
 #include "disk/posix_error.h"
 #include "disk/trailing_hasher.h"
+#include "disk/used_file_ranges.h"
 
 namespace vsm::disk {
 namespace {
@@ -140,6 +141,7 @@ Result<CopyResult> CopyDataHashedBehind(CopyMethod method, int source_fd,
   gave_way = false;
   VSM_ASSIGN_OR_RETURN(std::vector<DataExtent> extents,
                        FindDataExtents(source_fd, source, size_bytes));
+  if (options.only_within) extents = IntersectExtents(extents, *options.only_within);
   const uint64_t data_bytes = TotalLength(extents);
   std::unique_ptr<uint8_t[]> buffer;
   if (method == CopyMethod::kBuffer) {

@@ -13,11 +13,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/progress.h"
 #include "core/result.h"
 #include "disk/content_digest.h"
+#include "disk/data_extents.h"
 
 namespace vsm::disk {
 
@@ -25,6 +28,9 @@ struct CopyOptions {
   DigestAlgorithm digest = DigestAlgorithm::kSha256Blocks;
   bool allow_clone = true;        // try FICLONE first
   bool allow_kernel_copy = true;  // then copy_file_range (tests turn it off to reach the buffer)
+  // When set, only data inside these ranges (sorted) is copied, the rest of the destination is
+  // left as holes (UsedFileRanges: the blocks a disk's format refers to). A clone is whole.
+  std::optional<std::vector<DataExtent>> only_within;
 };
 
 struct CopyResult {

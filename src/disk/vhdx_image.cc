@@ -231,6 +231,7 @@ Result<VhdxFileLayout> ReadVhdxLayout(const DiskFile& file, bool keep_bat) {
   }
   layout.bat_region = bat;
   layout.metadata_region = metadata_region;
+  layout.region_count = regions.entries.size();
   layout.bat_layout = ComputeVhdxBatLayout(metadata);
   layout.metadata = std::move(metadata);
   return layout;

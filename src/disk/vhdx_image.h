@@ -50,6 +50,7 @@ struct VhdxFileLayout {
   uint64_t header_offset = 0;  // kVhdxHeader1Offset or kVhdxHeader2Offset: where `header` is
   VhdxRegion bat_region;
   VhdxRegion metadata_region;
+  size_t region_count = 0;  // entries in the region table (2 unless it lists optional ones)
   VhdxMetadata metadata;
   VhdxBatLayout bat_layout;
   std::vector<uint64_t> bat;  // the first bat_layout.entry_count entries, if asked for

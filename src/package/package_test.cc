@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <memory>
 #include <iterator>
@@ -16,6 +18,8 @@
 #include "package/exp_file.h"
 #include "disk/differencing_disk.h"
 #include "disk/disk_chain.h"
+#include "disk/disk_file.h"
+#include "disk/vhdx_image.h"
 
 #include "support/qemu_disks.h"
 #include "support/temp_dir.h"
@@ -156,6 +160,43 @@ TEST_F(PackageTest, RoundTripKeepsDefinitionAndDisks) {
   EXPECT_THAT(config, HasSubstr("<contains-disks>true</contains-disks>"));
   EXPECT_THAT(config, HasSubstr("role=\"definition\""));
   EXPECT_THAT(config, HasSubstr("original-path=\"" + (temp_ / "disks/data.vhdx").string() + "\""));
+}
+
+// A block the BAT marks zero (as a trim leaves it) still holds its old bytes in the file; the
+// export copies only what the format refers to, and the disk arrives the same.
+TEST_F(PackageTest, TrimmedVhdxBlockIsNotCopiedAndTheDiskArrivesTheSame) {
+  const fs::path source = temp_ / "disks/trimmed.vhdx";
+  ASSERT_EQ(testing::RunCommand("qemu-img create -q -f vhdx -o block_size=2M " + testing::ShellQuote(source) +
+                                " 64M && qemu-io -f vhdx -c 'write -P 0x11 0 2M' -c 'write -P 0x22 10M 2M' "
+                                "-c 'write -P 0x33 40M 2M' " + testing::ShellQuote(source)),
+            0);
+  {
+    Result<disk::DiskFile> file = disk::DiskFile::Open(source);
+    ASSERT_TRUE(file.ok());
+    Result<disk::VhdxFileLayout> layout = disk::ReadVhdxLayout(*file, /*keep_bat=*/true);
+    ASSERT_TRUE(layout.ok()) << layout.error().ToString();
+    const uint64_t index = layout->bat_layout.PayloadIndex(5);  // the block written at 10 MiB
+    ASSERT_EQ(layout->bat[index] & 7, disk::kVhdxPayloadBlockFullyPresent);
+    std::fstream f(source, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(layout->bat_region.file_offset + index * 8));
+    const char zero_state[8] = {static_cast<char>(disk::kVhdxPayloadBlockZero)};  // little-endian
+    f.write(zero_state, 8);
+  }
+  const std::string source_sha = testing::Sha256Sum(source);
+  system_.drives[1].path = source.string();
+  Result<fs::path> written = Export();
+  ASSERT_TRUE(written.ok()) << written.error().ToString();
+  const fs::path packaged = *written / "Virtual Hard Disks/trimmed.vhdx";
+  EXPECT_LE(fs::file_size(packaged), fs::file_size(source));
+  struct stat source_stat, packaged_stat;
+  ASSERT_EQ(::stat(source.c_str(), &source_stat), 0);
+  ASSERT_EQ(::stat(packaged.c_str(), &packaged_stat), 0);
+  EXPECT_LE((packaged_stat.st_blocks + 4096) * 512, source_stat.st_blocks * 512)
+      << "the trimmed block's 2 MiB were copied";
+  EXPECT_TRUE(testing::QemuCompare(source, packaged, QemuDiskKind::kVhdxDynamic));
+  EXPECT_TRUE(testing::QemuCheck(packaged, QemuDiskKind::kVhdxDynamic));
+  EXPECT_TRUE(ReadAndVerify(*written).ok());
+  EXPECT_EQ(testing::Sha256Sum(source), source_sha) << "the source changed";
 }
 
 TEST_F(PackageTest, DisksSharingAFileNameGetDistinctNames) {

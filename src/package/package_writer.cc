@@ -13,6 +13,7 @@
 #include <set>
 
 #include "disk/copy_batch.h"
+#include "disk/used_file_ranges.h"
 #include "disk/differencing_disk.h"
 #include "disk/disk_chain.h"
 #include "disk/file_copier.h"
@@ -179,7 +180,10 @@ Result<fs::path> Build(const SystemDefinition& system, const std::vector<Snapsho
     std::vector<std::string> relatives;
     for (const ChainFile& file : chain_files) {
       relatives.push_back(std::string(kDisksDirectory) + "/" + UniqueName(file.source, taken));
-      copies.push_back({file.source, staging / relatives.back()});
+      // Only what the disk's format refers to is copied (a trimmed block stays behind).
+      VSM_ASSIGN_OR_RETURN(std::optional<std::vector<disk::DataExtent>> used,
+                           disk::UsedFileRanges(file.source));
+      copies.push_back({file.source, staging / relatives.back(), std::move(used)});
     }
     if (progress.IsCancelled()) return Cancelled(system);
     Result<std::vector<disk::CopyResult>> copied = disk::CopyFilesHashed(
