@@ -1,17 +1,12 @@
 #include "disk/background_hasher.h"
 
-#include <system_error>
+#include "disk/hashing_thread.h"
 
 namespace vsm::disk {
 
 Result<std::unique_ptr<BackgroundHasher>> BackgroundHasher::Start(DigestAlgorithm algorithm) {
   std::unique_ptr<BackgroundHasher> hasher(new BackgroundHasher(algorithm));
-  try {
-    hasher->worker_ = std::thread([raw = hasher.get()] { raw->Run(); });
-  } catch (const std::system_error& error) {
-    return Error::Failed(std::string("cannot start the hashing thread: ") + error.what() +
-                         "; check the process and thread limits (ulimit -u)");
-  }
+  VSM_ASSIGN_OR_RETURN(hasher->worker_, StartHashingThread([raw = hasher.get()] { raw->Run(); }));
   return hasher;
 }
 

@@ -7,9 +7,9 @@
 #include <cerrno>
 #include <new>
 #include <span>
-#include <system_error>
 
 #include "disk/file_streamer.h"
+#include "disk/hashing_thread.h"
 #include "disk/posix_error.h"
 
 namespace vsm::disk {
@@ -27,12 +27,7 @@ Result<std::unique_ptr<TrailingHasher>> TrailingHasher::Start(int fd, std::files
   std::unique_ptr<TrailingHasher> hasher(new TrailingHasher(fd, std::move(path), size_bytes,
                                                             std::move(extents), algorithm,
                                                             max_lead_bytes, std::move(buffer)));
-  try {
-    hasher->worker_ = std::thread([raw = hasher.get()] { raw->Run(); });
-  } catch (const std::system_error& error) {
-    return Error::Failed(std::string("cannot start the hashing thread: ") + error.what() +
-                         "; check the process and thread limits (ulimit -u)");
-  }
+  VSM_ASSIGN_OR_RETURN(hasher->worker_, StartHashingThread([raw = hasher.get()] { raw->Run(); }));
   return hasher;
 }
 

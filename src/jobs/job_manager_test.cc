@@ -38,6 +38,19 @@ class JobManagerTest : public ::testing::Test {
     return manager;
   }
 
+  // A job of `type` the catalogue says is running, as a vsmd that died would leave it.
+  JobRecord SaveRunningJob(JobType type, std::string cleanup_path) {
+    JobRecord job;
+    job.id = Guid::Generate().ToString();
+    job.type = type;
+    job.state = JobState::kRunning;
+    job.cleanup_path = std::move(cleanup_path);
+    job.time_submitted = clock_->Now();
+    job.time_of_last_state_change = clock_->Now();
+    EXPECT_TRUE(repository_->SaveJob(job).ok());
+    return job;
+  }
+
   std::unique_ptr<store::Repository> repository_;
   std::shared_ptr<ManualClock> clock_ = std::make_shared<ManualClock>();
 };
@@ -178,13 +191,7 @@ TEST_F(JobManagerTest, ShutdownRollsBackRunningJobAndMarksItException) {
 TEST_F(JobManagerTest, RecoverMarksInterruptedJobsAndRemovesTheirWork) {
   auto staging = std::filesystem::temp_directory_path() / ("vsm-jobs-test-" + Guid::Generate().ToString());
   std::filesystem::create_directories(staging / "partial");
-  JobRecord interrupted;
-  interrupted.id = Guid::Generate().ToString();
-  interrupted.state = JobState::kRunning;
-  interrupted.cleanup_path = staging.string();
-  interrupted.time_submitted = clock_->Now();
-  interrupted.time_of_last_state_change = clock_->Now();
-  ASSERT_TRUE(repository_->SaveJob(interrupted).ok());
+  const JobRecord interrupted = SaveRunningJob(JobType::kImportVirtualSystem, staging.string());
 
   auto manager = MakeManager();  // runs Recover()
   auto stored = manager->Find(interrupted.id);
@@ -197,13 +204,7 @@ TEST_F(JobManagerTest, RecoverMarksInterruptedJobsAndRemovesTheirWork) {
 
 // A snapshot removal merges in place: its interruption is not described as a roll-back.
 TEST_F(JobManagerTest, RecoveredSnapshotRemovalSaysWhatAMergeLeaves) {
-  JobRecord interrupted;
-  interrupted.id = Guid::Generate().ToString();
-  interrupted.type = JobType::kRemoveSnapshot;
-  interrupted.state = JobState::kRunning;
-  interrupted.time_submitted = clock_->Now();
-  interrupted.time_of_last_state_change = clock_->Now();
-  ASSERT_TRUE(repository_->SaveJob(interrupted).ok());
+  const JobRecord interrupted = SaveRunningJob(JobType::kRemoveSnapshot, "");
 
   auto manager = MakeManager();  // runs Recover()
   auto stored = manager->Find(interrupted.id);
