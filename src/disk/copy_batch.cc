@@ -71,7 +71,7 @@ Result<void> RunConcurrently(size_t count, size_t max_parallel, Progress& progre
 // what the batch will move. A file that cannot be examined counts nothing here; its task
 // reports the error.
 uint64_t PlannedDataBytes(const std::vector<std::filesystem::path>& paths,
-                          const std::vector<const std::vector<DataExtent>*>& within) {
+                          const std::vector<const std::vector<DataExtent>*>& within = {}) {
   uint64_t total = 0;
   for (size_t i = 0; i < paths.size(); ++i) {
     const std::filesystem::path& path = paths[i];
@@ -82,7 +82,8 @@ uint64_t PlannedDataBytes(const std::vector<std::filesystem::path>& paths,
       Result<std::vector<DataExtent>> extents =
           FindDataExtents(fd, path, static_cast<uint64_t>(st.st_size));
       if (extents.ok()) {
-        total += TotalLength(within[i] ? IntersectExtents(*extents, *within[i]) : *extents);
+        const bool limited = i < within.size() && within[i] != nullptr;
+        total += TotalLength(limited ? IntersectExtents(*extents, *within[i]) : *extents);
       }
     }
     ::close(fd);
@@ -127,8 +128,7 @@ Result<std::vector<CopyResult>> CopyFilesHashed(const std::vector<CopyRequest>& 
 Result<std::vector<std::string>> HashFiles(const std::vector<std::filesystem::path>& paths,
                                            DigestAlgorithm algorithm, size_t max_parallel,
                                            Progress& progress) {
-  progress.AddTotalBytes(
-      PlannedDataBytes(paths, std::vector<const std::vector<DataExtent>*>(paths.size())));
+  progress.AddTotalBytes(PlannedDataBytes(paths));
   std::vector<std::string> digests(paths.size());
   VSM_RETURN_IF_ERROR(RunConcurrently(
       paths.size(), max_parallel, progress, [&](size_t i, Progress& file_progress) -> Result<void> {

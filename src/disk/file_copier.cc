@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <new>
 #include <utility>
 
 #include "disk/data_extents.h"
@@ -143,13 +142,9 @@ Result<CopyResult> CopyDataHashedBehind(CopyMethod method, int source_fd,
                        FindDataExtents(source_fd, source, size_bytes));
   if (options.only_within) extents = IntersectExtents(extents, *options.only_within);
   const uint64_t data_bytes = TotalLength(extents);
-  std::unique_ptr<uint8_t[]> buffer;
+  ChunkBuffer buffer;
   if (method == CopyMethod::kBuffer) {
-    buffer.reset(new (std::nothrow) uint8_t[kStreamChunkBytes]);
-    if (!buffer) {
-      return Error::OutOfMemory(fmt::format(
-          "cannot allocate a {}-byte copy buffer; free some memory and retry", kStreamChunkBytes));
-    }
+    VSM_ASSIGN_OR_RETURN(buffer, AllocateChunk("copy"));
   }
   const uint64_t piece_bytes =
       method == CopyMethod::kKernel ? kKernelCopyChunkBytes : kStreamChunkBytes;
@@ -267,7 +262,7 @@ Result<CopyResult> CopyFileHashed(const std::filesystem::path& source,
   if (!size_bytes.ok()) return size_bytes.error();
 
   ScopedFd destination_fd(::open(destination.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-  // (Read and write: a kernel copy is hashed by reading the destination back.)
+  // (Read and write: the copy is hashed by reading the destination back.)
   // The destination existed or could not be made: it is not ours, so it is left alone.
   if (destination_fd.get() < 0) return ErrorFromErrno("create", destination, errno);
   // The mode is 0644 whatever the umask.

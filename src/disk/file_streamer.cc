@@ -15,46 +15,38 @@
 #include "disk/posix_error.h"
 
 namespace vsm::disk {
-namespace {
 
-struct FreeDeleter {
-  void operator()(uint8_t* p) const { std::free(p); }
-};
-using ChunkBuffer = std::unique_ptr<uint8_t, FreeDeleter>;
-
-Result<ChunkBuffer> AllocateChunk() {
+Result<ChunkBuffer> AllocateChunk(std::string_view purpose) {
   ChunkBuffer buffer(static_cast<uint8_t*>(std::aligned_alloc(4096, kStreamChunkBytes)));
   if (!buffer) {
     return Error::OutOfMemory(
-        fmt::format("cannot allocate a {}-byte copy buffer; free some "
-                    "memory and retry",
-                    kStreamChunkBytes));
+        fmt::format("cannot allocate a {}-byte {} buffer; free some memory and retry",
+                    kStreamChunkBytes, purpose));
   }
   return buffer;
 }
 
 Result<void> ReadFully(int fd, const std::filesystem::path& path, uint64_t offset,
-                       std::span<uint8_t> buffer) {
+                       std::span<uint8_t> buffer, std::string_view reading,
+                       std::string_view being) {
   size_t done = 0;
   while (done < buffer.size()) {
     ssize_t n =
         ::pread(fd, buffer.data() + done, buffer.size() - done, static_cast<off_t>(offset + done));
     if (n < 0) {
       if (errno == EINTR) continue;
-      return ErrorFromErrno("read", path, errno);
+      return ErrorFromErrno(reading, path, errno);
     }
     if (n == 0) {
       return Error::Failed(
-          fmt::format("'{}' became shorter while it was being read (no data at "
-                      "offset {}); make sure no other program writes to it",
-                      path.string(), offset + done));
+          fmt::format("'{}' became shorter while it was being {} (no data at offset {}); make "
+                      "sure no other program writes to it",
+                      path.string(), being, offset + done));
     }
     done += static_cast<size_t>(n);
   }
   return Ok();
 }
-
-}  // namespace
 
 Result<StreamSummary> StreamFileHashed(int fd, const std::filesystem::path& path,
                                        uint64_t size_bytes, DigestAlgorithm algorithm,
@@ -66,8 +58,8 @@ Result<StreamSummary> StreamFileHashed(int fd, const std::filesystem::path& path
   (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
   // The buffers outlive the hasher, which may still be hashing one when an error returns.
-  VSM_ASSIGN_OR_RETURN(ChunkBuffer first_buffer, AllocateChunk());
-  VSM_ASSIGN_OR_RETURN(ChunkBuffer second_buffer, AllocateChunk());
+  VSM_ASSIGN_OR_RETURN(ChunkBuffer first_buffer, AllocateChunk("copy"));
+  VSM_ASSIGN_OR_RETURN(ChunkBuffer second_buffer, AllocateChunk("copy"));
   uint8_t* const buffers[2] = {first_buffer.get(), second_buffer.get()};
   VSM_ASSIGN_OR_RETURN(std::unique_ptr<BackgroundHasher> hasher,
                        BackgroundHasher::Start(algorithm));

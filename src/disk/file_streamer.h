@@ -8,7 +8,10 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -19,6 +22,20 @@
 namespace vsm::disk {
 
 inline constexpr uint64_t kStreamChunkBytes = 4ull << 20;
+
+// A kStreamChunkBytes buffer, page-aligned. Errors: kOutOfMemory "cannot allocate a <n>-byte
+// <purpose> buffer; free some memory and retry".
+struct FreeDeleter {
+  void operator()(uint8_t* p) const { std::free(p); }
+};
+using ChunkBuffer = std::unique_ptr<uint8_t, FreeDeleter>;
+Result<ChunkBuffer> AllocateChunk(std::string_view purpose);
+
+// Fills `buffer` from `fd` at `offset`. Errors: ErrorFromErrno(reading, path); kFailed "'<path>'
+// became shorter while it was being <being> (no data at offset <n>); ..." at end of file.
+Result<void> ReadFully(int fd, const std::filesystem::path& path, uint64_t offset,
+                       std::span<uint8_t> buffer, std::string_view reading = "read",
+                       std::string_view being = "read");
 
 struct StreamSummary {
   uint64_t bytes_hashed = 0;  // the logical size

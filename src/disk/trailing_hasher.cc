@@ -1,16 +1,10 @@
 #include "disk/trailing_hasher.h"
 
-#include <fmt/format.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <new>
 #include <span>
 
 #include "disk/file_streamer.h"
 #include "disk/hashing_thread.h"
-#include "disk/posix_error.h"
 
 namespace vsm::disk {
 
@@ -19,11 +13,7 @@ Result<std::unique_ptr<TrailingHasher>> TrailingHasher::Start(int fd, std::files
                                                               std::vector<DataExtent> extents,
                                                               DigestAlgorithm algorithm,
                                                               uint64_t max_lead_bytes) {
-  std::unique_ptr<uint8_t[]> buffer(new (std::nothrow) uint8_t[kStreamChunkBytes]);
-  if (!buffer) {
-    return Error::OutOfMemory(fmt::format(
-        "cannot allocate a {}-byte hashing buffer; free some memory and retry", kStreamChunkBytes));
-  }
+  VSM_ASSIGN_OR_RETURN(ChunkBuffer buffer, AllocateChunk("hashing"));
   std::unique_ptr<TrailingHasher> hasher(new TrailingHasher(fd, std::move(path), size_bytes,
                                                             std::move(extents), algorithm,
                                                             max_lead_bytes, std::move(buffer)));
@@ -33,7 +23,7 @@ Result<std::unique_ptr<TrailingHasher>> TrailingHasher::Start(int fd, std::files
 
 TrailingHasher::TrailingHasher(int fd, std::filesystem::path path, uint64_t size_bytes,
                                std::vector<DataExtent> extents, DigestAlgorithm algorithm,
-                               uint64_t max_lead_bytes, std::unique_ptr<uint8_t[]> buffer)
+                               uint64_t max_lead_bytes, ChunkBuffer buffer)
     : fd_(fd),
       path_(std::move(path)),
       size_bytes_(size_bytes),
@@ -96,22 +86,7 @@ Result<void> TrailingHasher::HashFinalRange(uint64_t& position, uint64_t end) {
   while (position < end) {
     const uint64_t length = std::min(kStreamChunkBytes, end - position);
     std::span<uint8_t> chunk(buffer_.get(), length);
-    size_t done = 0;
-    while (done < chunk.size()) {
-      ssize_t n = ::pread(fd_, chunk.data() + done, chunk.size() - done,
-                          static_cast<off_t>(position + done));
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return ErrorFromErrno("read back", path_, errno);
-      }
-      if (n == 0) {
-        return Error::Failed(fmt::format(
-            "'{}' became shorter while it was being hashed (no data at offset {}); make sure "
-            "no other program writes to it",
-            path_.string(), position + done));
-      }
-      done += static_cast<size_t>(n);
-    }
+    VSM_RETURN_IF_ERROR(ReadFully(fd_, path_, position, chunk, "read back", "hashed"));
     digest_.Update(chunk);
     position += length;
     std::lock_guard<std::mutex> lock(mutex_);

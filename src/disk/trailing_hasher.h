@@ -1,9 +1,9 @@
 // TrailingHasher: hashes a file on its own thread by reading it back, trailing a writer that
-// says how far the content is final. The copy engine uses it for kernel copies
-// (copy_file_range), whose bytes never pass through user space: the destination's pages are
-// read back from the page cache and hashed while the copy runs ahead and, at the end, while
-// fsync waits for the device. So the digest is that of the bytes the destination holds, and a
-// verified copy costs about max(copy + fsync, hash) instead of their sum.
+// says how far the content is final. The copy engine uses it for every copy it writes (by
+// copy_file_range, whose bytes never pass through user space, or through a buffer): the
+// destination's pages are read back from the page cache and hashed while the copy runs ahead
+// and, at the end, while fsync waits for the device. So the digest is that of the bytes the
+// destination holds, and a verified copy costs about max(copy + fsync, hash) instead of their sum.
 // Advance, MarkComplete and FinishHex must be called from one thread (the writer's).
 #pragma once
 
@@ -21,6 +21,7 @@
 #include "core/thread_annotations.h"
 #include "disk/content_digest.h"
 #include "disk/data_extents.h"
+#include "disk/file_streamer.h"
 
 namespace vsm::disk {
 
@@ -55,7 +56,7 @@ class TrailingHasher {
  private:
   TrailingHasher(int fd, std::filesystem::path path, uint64_t size_bytes,
                  std::vector<DataExtent> extents, DigestAlgorithm algorithm,
-                 uint64_t max_lead_bytes, std::unique_ptr<uint8_t[]> buffer);
+                 uint64_t max_lead_bytes, ChunkBuffer buffer);
   void Run();
   // Hashes the content of [position, end), all of it final; returns the first read error.
   Result<void> HashFinalRange(uint64_t& position, uint64_t end);
@@ -67,8 +68,8 @@ class TrailingHasher {
   const uint64_t size_bytes_;
   const std::vector<DataExtent> extents_;
   const uint64_t max_lead_bytes_;
-  const std::unique_ptr<uint8_t[]> buffer_;  // kStreamChunkBytes, for the thread's reads
-  ContentDigest digest_;  // used by the thread only, then by FinishHex after it ended
+  const ChunkBuffer buffer_;  // kStreamChunkBytes, for the thread's reads
+  ContentDigest digest_;      // used by the thread only, then by FinishHex after it ended
 
   std::mutex mutex_;
   std::condition_variable changed_;

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "disk/disk_file.h"
-#include "disk/disk_image.h"
+#include "disk/signature.h"
 #include "disk/vhdx_image.h"
 
 namespace vsm::disk {
@@ -29,17 +29,14 @@ std::vector<DataExtent> Normalize(std::vector<DataExtent> ranges, uint64_t size_
   return merged;
 }
 
-bool IsVhdx(DiskFormat format) {
-  return format == DiskFormat::kVhdxFixed || format == DiskFormat::kVhdxDynamic ||
-         format == DiskFormat::kVhdxDifferencing;
-}
-
 }  // namespace
 
 Result<std::optional<std::vector<DataExtent>>> UsedFileRanges(const std::filesystem::path& path) {
-  VSM_ASSIGN_OR_RETURN(DiskInfo info, InspectDisk(path));
-  if (!IsVhdx(info.format)) return std::optional<std::vector<DataExtent>>();
   VSM_ASSIGN_OR_RETURN(DiskFile file, DiskFile::Open(path));
+  if (file.size_bytes() < 8) return std::optional<std::vector<DataExtent>>();
+  VSM_ASSIGN_OR_RETURN(std::vector<uint8_t> identifier,
+                       file.Read(0, 8, "VHDX", "file type identifier"));
+  if (!HasSignature(identifier, "vhdxfile")) return std::optional<std::vector<DataExtent>>();
   VSM_ASSIGN_OR_RETURN(VhdxFileLayout layout, ReadVhdxLayout(file, /*keep_bat=*/true));
   // A region we do not know may hold anything: such a file is copied whole.
   if (layout.region_count != 2) return std::optional<std::vector<DataExtent>>();

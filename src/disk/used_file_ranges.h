@@ -4,6 +4,7 @@
 // marks not present, zero or unmapped is skipped even where the file still stores its old
 // bytes (a trimmed block): reading the copy gives the same virtual disk. Other formats, and a
 // VHDX whose region table lists regions beyond the BAT and metadata, are used whole (nullopt).
+// Meant for disks already validated (an export opens each chain first): only a VHDX is read.
 // Thread-safe (no state).
 #pragma once
 
@@ -17,7 +18,7 @@
 namespace vsm::disk {
 
 // The ranges, sorted and merged, clipped to the file's size; nullopt when every byte counts.
-// Errors: InspectDisk's for a file that is not a valid disk.
+// Errors: DiskFile::Open's; ReadVhdxLayout's for a damaged VHDX.
 Result<std::optional<std::vector<DataExtent>>> UsedFileRanges(const std::filesystem::path& path);
 
 // The parts of `extents` that lie inside `ranges` (both sorted, neither overlapping itself).
